@@ -1,0 +1,45 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { AuthModule, Jwt } from './auth/auth.module.js';
+import { EnvelopeInterceptor } from './common/envelope.js';
+import { HttpExceptionFilter } from './common/http-exception.filter.js';
+import { createValidationPipe } from './common/validation.js';
+import { AppConfig } from './config/config.js';
+import { ConfigModule } from './config/config.module.js';
+import { HealthModule } from './health/health.module.js';
+import { Cache } from './infra/cache.js';
+import { DatabaseModule } from './infra/database.module.js';
+import { BullRoot } from './infra/queues.js';
+import { RedisModule } from './infra/redis.module.js';
+import { LimitsModule } from './limits/limits.module.js';
+import { SmsDeliveryModule, SmsModule } from './sms/sms.module.js';
+import { UsersModule } from './users/users.module.js';
+
+/** The HTTP API. `config` has been validated (and its embedded defaults resolved) before this is built. */
+@Module({})
+export class AppModule {
+  static register(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        RedisModule,
+        DatabaseModule,
+        BullRoot,
+        Cache,
+        Jwt,
+        LimitsModule,
+        UsersModule,
+        SmsModule,
+        AuthModule,
+        HealthModule,
+        ...(config.sms.inlineWorker ? [SmsDeliveryModule] : []),
+      ],
+      providers: [
+        { provide: APP_FILTER, useClass: HttpExceptionFilter },
+        { provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+      ],
+    };
+  }
+}

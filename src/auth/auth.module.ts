@@ -1,0 +1,33 @@
+import { Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { createSecretKey } from 'node:crypto';
+import { AppConfig } from '../config/config.js';
+import { SmsModule } from '../sms/sms.module.js';
+import { UsersModule } from '../users/users.module.js';
+import { RegistrationController, TokensController } from './auth.controller.js';
+import { AuthService } from './auth.service.js';
+import { LoginGuardService } from './login-guard.service.js';
+import { PasswordHasher } from './password.hasher.js';
+import { TokensService } from './tokens.service.js';
+
+/**
+ * The secret is handed to jsonwebtoken as a KeyObject: given a string it re-imports the key on every call,
+ * about 40× slower (see README, Performance).
+ */
+export const Jwt = JwtModule.registerAsync({
+  global: true,
+  inject: [AppConfig],
+  useFactory: (config: AppConfig) => ({
+    secret: createSecretKey(Buffer.from(config.jwt.secret)),
+    signOptions: { algorithm: 'HS256', expiresIn: config.jwt.accessTtlSeconds, issuer: config.jwt.issuer },
+    verifyOptions: { algorithms: ['HS256'], issuer: config.jwt.issuer },
+  }),
+});
+
+@Module({
+  imports: [UsersModule, SmsModule],
+  controllers: [RegistrationController, TokensController],
+  providers: [AuthService, TokensService, PasswordHasher, LoginGuardService],
+  exports: [AuthService, TokensService, PasswordHasher, LoginGuardService],
+})
+export class AuthModule {}

@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import { Errors } from '../common/app-error.js';
+import type { RequestMeta } from '../common/request-context.js';
+import { SmsCodeService } from '../sms/sms-code.service.js';
+import type { User } from '../users/user.entity.js';
+import { UsersService } from '../users/users.service.js';
+import type { PasswordLoginDto, RegisterDto, SmsLoginDto } from './auth.dto.js';
+import { LoginGuardService } from './login-guard.service.js';
+import { PasswordHasher } from './password.hasher.js';
+import { TokensService, type TokenPair } from './tokens.service.js';
+
+export type SignedIn = TokenPair & { username: string };
+
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly users: UsersService,
+    private readonly sms: SmsCodeService,
+    private readonly hasher: PasswordHasher,
+    private readonly tokens: TokensService,
+    private readonly loginGuard: LoginGuardService,
+  ) {}
+
+  async register(dto: RegisterDto, meta: RequestMeta): Promise<SignedIn> {
+    await this.users.assertAvailable(dto);
+    await this.sms.verify(dto.phone, dto.verify);
+    const passwordHash = await this.hasher.hash(dto.password);
+    const user = await this.users.create({ username: dto.username, phone: dto.phone, email: dto.email, passwordHash });
+    return this.signIn(user, meta);
+  }
+
+  /** One uniform 401 for an unknown account and a wrong password, costing the same time. */
+  async passwordLogin(dto: PasswordLoginDto, meta: RequestMeta): Promise<SignedIn> {
+    await this.loginGuard.assertAllowed(dto.account, meta.ip);
+    const user = await this.users.findByAccount(dto.account);
+    if (!(await this.hasher.verify(user?.passwordHash ?? null, dto.password)) || !user?.passwordHash) {
+      await this.loginGuard.recordFailure(dto.account, meta.ip);
+      throw Errors.invalidCredentials();
+    }
+    await this.loginGuard.recordSuccess(dto.account);
+    return this.signIn(user, meta);
+  }
+
+  async smsLogin(dto: SmsLoginDto, meta: RequestMeta): Promise<SignedIn> {
+    await this.sms.verify(dto.phone, dto.verify);
+    const user = await this.users.findByPhone(dto.phone);
+    if (!user) throw Errors.notFound('account_not_found', 'No account uses this phone; register first');
+    return this.signIn(user, meta);
+  }
+
+  async refresh(refreshToken: string, meta: RequestMeta): Promise<SignedIn> {
+    const { userId, ...pair } = await this.tokens.rotate(refreshToken, meta);
+    const user = await this.users.findById(userId);
+    if (!user) throw Errors.refreshInvalid('refresh_token_invalid');
+    return { username: user.username, ...pair };
+  }
+
+  async signIn(user: User, meta: RequestMeta): Promise<SignedIn> {
+    return { username: user.username, ...(await this.tokens.issue(user.id, meta)) };
+  }
+}

@@ -1,0 +1,90 @@
+import { Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { DataSource, type EntityManager } from 'typeorm';
+import { Errors } from '../common/app-error.js';
+import type { RequestMeta } from '../common/request-context.js';
+import { AppConfig } from '../config/config.js';
+import { RefreshToken } from './refresh-token.entity.js';
+
+export interface TokenPair {
+  token: string;
+  refresh_token: string;
+  expires_in: number;
+}
+
+export interface AccessClaims {
+  sub: string;
+  /** The refresh-token family: one sign-in session. */
+  sid: string;
+}
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+@Injectable()
+export class TokensService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly jwt: JwtService,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** A JWT access token and an opaque refresh token, starting a new session unless `familyId` continues one. */
+  async issue(userId: string, meta: RequestMeta, familyId: string = randomUUID(), manager: EntityManager = this.db.manager): Promise<TokenPair> {
+    const refreshToken = randomBytes(32).toString('base64url');
+    await manager.insert(RefreshToken, {
+      userId,
+      familyId,
+      tokenHash: hashToken(refreshToken),
+      expiresAt: new Date(Date.now() + this.config.jwt.refreshTtlSeconds * 1000),
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+    });
+    const claims: AccessClaims = { sub: userId, sid: familyId };
+    return { token: await this.jwt.signAsync(claims), refresh_token: refreshToken, expires_in: this.config.jwt.accessTtlSeconds };
+  }
+
+  /**
+   * Rotation with reuse detection: the UPDATE marks the token used only if it is live, so of two concurrent
+   * refreshes one wins; presenting a used token revokes its whole family in one statement.
+   */
+  async rotate(refreshToken: string, meta: RequestMeta): Promise<TokenPair & { userId: string }> {
+    const tokenHash = hashToken(refreshToken);
+    const claimed = await this.db
+      .createQueryBuilder()
+      .update(RefreshToken)
+      .set({ usedAt: () => 'now()' })
+      .where('token_hash = :tokenHash AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()', { tokenHash })
+      .returning(['user_id', 'family_id'])
+      .execute();
+    const row = (claimed.raw as Array<{ user_id: string; family_id: string }>)[0];
+    if (!row) throw await this.explainRejection(tokenHash);
+    return { ...(await this.issue(row.user_id, meta, row.family_id)), userId: row.user_id };
+  }
+
+  async revoke(refreshToken: string): Promise<void> {
+    const row = await this.db.getRepository(RefreshToken).findOneBy({ tokenHash: hashToken(refreshToken) });
+    if (row) await this.revokeFamily(row.familyId);
+  }
+
+  async revokeFamily(familyId: string, manager: EntityManager = this.db.manager): Promise<void> {
+    await manager
+      .createQueryBuilder()
+      .update(RefreshToken)
+      .set({ revokedAt: () => 'now()' })
+      .where('family_id = :familyId AND revoked_at IS NULL', { familyId })
+      .execute();
+  }
+
+  private async explainRejection(tokenHash: string) {
+    const row = await this.db.getRepository(RefreshToken).findOneBy({ tokenHash });
+    if (!row) return Errors.refreshInvalid('refresh_token_invalid');
+    if (row.revokedAt) return Errors.refreshInvalid('refresh_token_revoked');
+    if (row.usedAt) {
+      await this.revokeFamily(row.familyId);
+      return Errors.refreshInvalid('refresh_token_reused');
+    }
+    return Errors.refreshInvalid('refresh_token_expired');
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * The one place that reads the environment. `loadConfig()` validates every variable once and returns a
+ * frozen object shared by the API, the worker and the TypeORM CLI data source.
+ */
+import { parseEnv, type Reader } from './env-reader.js';
+
+export type NodeEnv = 'development' | 'production' | 'test';
+
+export class AppConfig {
+  env: NodeEnv;
+  host: string;
+  port: number;
+  /** Unset means: start the embedded PostgreSQL (PGlite) under `dataDir`. */
+  databaseUrl?: string;
+  /** Set by the bootstrap when it started the embedded database, never from the environment. */
+  databaseEmbedded?: boolean;
+  dataDir: string;
+  redisUrl: string;
+  /** Spawn a private redis-server when nothing answers at `redisUrl` (development only). */
+  redisSpawn: boolean;
+  queuePrefix: string;
+  bodyLimitBytes: number;
+  trustProxy: number;
+  corsOrigins: string[];
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  jwt: { secret: string; issuer: string; accessTtlSeconds: number; refreshTtlSeconds: number };
+  argon2: { memoryCost: number; timeCost: number; parallelism: number };
+  sms: {
+    driver: 'ronglian' | 'log';
+    /** Run the SMS consumer inside the API process (development convenience). */
+    inlineWorker: boolean;
+    codeSecret: string;
+    codeTtlSeconds: number;
+    cooldownSeconds: number;
+    dailyCap: number;
+    ipHourlyCap: number;
+    maxAttempts: number;
+    retryAttempts: number;
+    retryDelayMs: number;
+    workerConcurrency: number;
+  };
+  ronglian: {
+    baseUrl: string;
+    accountSid: string;
+    authToken: string;
+    appId: string;
+    templateId: string;
+    timeoutMs: number;
+  };
+  login: { accountMaxFailures: number; ipMaxFailures: number; windowSeconds: number };
+}
+
+const PLACEHOLDER = /^(|change-?me.*|dev-.*|placeholder|secret|test)$/i;
+
+export function loadConfig(source: Record<string, string | undefined> = process.env): AppConfig {
+  return parseEnv(source, (r) => build(r));
+}
+
+function build(r: Reader): AppConfig {
+  const env = r.oneOf('NODE_ENV', ['development', 'production', 'test'] as const, 'development');
+  const prod = env === 'production';
+  const secret = (name: string, devDefault: string) => {
+    const value = r.str(name, prod ? '' : devDefault);
+    if (prod && (PLACEHOLDER.test(value) || value.length < 32)) {
+      r.fail(name, 'must be set to a random secret of at least 32 characters in production');
+    }
+    return value;
+  };
+  const ronglianSid = r.str('RONGLIAN_ACCOUNT_SID', '');
+  const smsDriver = r.oneOf('SMS_DRIVER', ['ronglian', 'log'] as const, ronglianSid ? 'ronglian' : 'log');
+  if (prod && smsDriver === 'log') r.fail('SMS_DRIVER', 'log is refused in production: codes would only be printed');
+  const ronglian = {
+    baseUrl: r.url('RONGLIAN_BASE_URL', 'https://app.cloopen.com:8883'),
+    accountSid: ronglianSid,
+    authToken: smsDriver === 'ronglian' ? secretOrFail(r, 'RONGLIAN_AUTH_TOKEN', prod) : r.str('RONGLIAN_AUTH_TOKEN', ''),
+    appId: smsDriver === 'ronglian' ? r.required('RONGLIAN_APP_ID') : r.str('RONGLIAN_APP_ID', ''),
+    templateId: r.str('RONGLIAN_TEMPLATE_ID', '1'),
+    timeoutMs: r.int('RONGLIAN_TIMEOUT_MS', 5000, 100, 60000),
+  };
+  if (smsDriver === 'ronglian' && !ronglianSid) r.fail('RONGLIAN_ACCOUNT_SID', 'is required when SMS_DRIVER=ronglian');
+  if (!/^\d+$/.test(ronglian.templateId)) r.fail('RONGLIAN_TEMPLATE_ID', 'must be numeric');
+
+  return Object.freeze({
+    env,
+    host: r.str('HOST', '0.0.0.0'),
+    port: r.int('PORT', 3000, 0, 65535),
+    databaseUrl: r.optionalUrl('DATABASE_URL'),
+    dataDir: r.str('DATA_DIR', './data'),
+    redisUrl: r.url('REDIS_URL', 'redis://127.0.0.1:6379'),
+    redisSpawn: r.bool('REDIS_SPAWN', env === 'development'),
+    queuePrefix: r.str('QUEUE_PREFIX', 'bull'),
+    bodyLimitBytes: r.int('BODY_LIMIT_BYTES', 16 * 1024, 1024, 10 * 1024 * 1024),
+    trustProxy: r.int('TRUST_PROXY', 0, 0, 10),
+    corsOrigins: r.list('CORS_ORIGINS', env === 'production' ? [] : ['http://localhost:5173', 'http://127.0.0.1:5173']),
+    logLevel: r.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, env === 'test' ? 'warn' : 'info'),
+    jwt: {
+      secret: secret('JWT_SECRET', 'dev-jwt-secret-not-for-production-0000000'),
+      issuer: r.str('JWT_ISSUER', 'nest-auth-cn'),
+      accessTtlSeconds: r.int('JWT_ACCESS_TTL', 900, 30, 86400),
+      refreshTtlSeconds: r.int('JWT_REFRESH_TTL', 30 * 86400, 60, 365 * 86400),
+    },
+    // OWASP Password Storage Cheat Sheet: argon2id m=19 MiB, t=2, p=1 as the minimum.
+    argon2: {
+      memoryCost: r.int('ARGON2_MEMORY_KIB', 19456, 19456, 1 << 21),
+      timeCost: r.int('ARGON2_TIME_COST', 2, 2, 20),
+      parallelism: r.int('ARGON2_PARALLELISM', 1, 1, 16),
+    },
+    sms: {
+      driver: smsDriver,
+      inlineWorker: r.bool('SMS_INLINE_WORKER', false),
+      codeSecret: secret('SMS_CODE_SECRET', 'dev-sms-code-secret-not-for-production-00'),
+      codeTtlSeconds: r.int('SMS_CODE_TTL', 180, 30, 3600),
+      cooldownSeconds: r.int('SMS_COOLDOWN', 60, 1, 3600),
+      dailyCap: r.int('SMS_DAILY_CAP', 10, 1, 1000),
+      ipHourlyCap: r.int('SMS_IP_HOURLY_CAP', 30, 1, 1_000_000),
+      maxAttempts: r.int('SMS_MAX_ATTEMPTS', 5, 1, 20),
+      retryAttempts: r.int('SMS_RETRY_ATTEMPTS', 5, 1, 20),
+      retryDelayMs: r.int('SMS_RETRY_DELAY_MS', 2000, 10, 600000),
+      workerConcurrency: r.int('SMS_WORKER_CONCURRENCY', 50, 1, 1000),
+    },
+    ronglian,
+    login: {
+      accountMaxFailures: r.int('LOGIN_ACCOUNT_MAX_FAILURES', 5, 1, 1000),
+      ipMaxFailures: r.int('LOGIN_IP_MAX_FAILURES', 50, 1, 1_000_000),
+      windowSeconds: r.int('LOGIN_WINDOW_SECONDS', 900, 1, 86400),
+    },
+  });
+}
+
+function secretOrFail(r: Reader, name: string, prod: boolean): string {
+  const value = r.required(name);
+  if (prod && PLACEHOLDER.test(value)) r.fail(name, 'is a placeholder; set the real secret in production');
+  return value;
+}

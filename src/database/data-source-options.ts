@@ -1,0 +1,22 @@
+import type { DataSourceOptions } from 'typeorm';
+import type { AppConfig } from '../config/config.js';
+import { RefreshToken } from '../auth/refresh-token.entity.js';
+import { User } from '../users/user.entity.js';
+import { Accounts1763856000000 } from './migrations/1763856000000-Accounts.js';
+
+export const entities = [User, RefreshToken];
+export const migrations = [Accounts1763856000000];
+
+/** Shared by the app and the TypeORM CLI. Schema changes only ever come from `migrations`. */
+export function dataSourceOptions(config: AppConfig): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: config.databaseUrl,
+    entities,
+    migrations,
+    synchronize: false,
+    uuidExtension: 'pgcrypto',
+    // PGlite is single-connection underneath; one pooled client keeps its transactions correct.
+    extra: { max: config.databaseEmbedded ? 1 : 20, connectionTimeoutMillis: 5000 },
+  };
+}

@@ -1,0 +1,54 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Queue } from 'bull';
+import type { Redis } from 'ioredis';
+import { DataSource } from 'typeorm';
+import { AppError } from '../common/app-error.js';
+import { SMS_QUEUE } from '../infra/queues.js';
+import { REDIS } from '../infra/redis.module.js';
+
+const CHECK_TIMEOUT_MS = 2000;
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(REDIS) private readonly redis: Redis,
+    @InjectQueue(SMS_QUEUE) private readonly queue: Queue,
+  ) {}
+
+  @Get('live')
+  live() {
+    return { status: 'up' };
+  }
+
+  /** Ready when PostgreSQL, Redis and the queue's Redis connection all answer. */
+  @Get('ready')
+  async ready() {
+    const checks = {
+      database: await probe(() => this.db.query('SELECT 1')),
+      redis: await probe(() => this.redis.ping()),
+      queue: await probe(() => this.queue.client.ping()),
+    };
+    if (Object.values(checks).some((s) => s !== 'up')) {
+      throw new AppError(503, 10130, 'not_ready', `Not ready: ${JSON.stringify(checks)}`);
+    }
+    return { status: 'up', checks };
+  }
+}
+
+async function probe(check: () => Promise<unknown>): Promise<'up' | 'down'> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), CHECK_TIMEOUT_MS)));
+  try {
+    await Promise.race([check(), timeout]);
+    return 'up';
+  } catch {
+    return 'down';
+  } finally {
+    clearTimeout(timer);
+  }
+}

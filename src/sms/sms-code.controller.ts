@@ -1,0 +1,29 @@
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ReqMeta, type RequestMeta } from '../common/request-context.js';
+import { IsMainlandPhone } from '../users/user.validators.js';
+import { SmsCodeService } from './sms-code.service.js';
+
+export class SendCodeDto {
+  @IsMainlandPhone()
+  phone: string;
+}
+
+@ApiTags('sms')
+@Controller('v1/users/sms/code')
+export class SmsCodeController {
+  constructor(private readonly codes: SmsCodeService) {}
+
+  @Post()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Send a 6-digit verification code to a phone (queued; see the status route)' })
+  send(@Body() dto: SendCodeDto, @ReqMeta() meta: RequestMeta) {
+    return this.codes.issue(dto.phone, meta.ip);
+  }
+
+  @Get(':request_id')
+  @ApiOperation({ summary: 'Delivery status of a code request: queued, sent or failed' })
+  status(@Param('request_id') requestId: string) {
+    return this.codes.status(requestId);
+  }
+}

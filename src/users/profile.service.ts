@@ -1,0 +1,55 @@
+import { CACHE_MANAGER } from '@nestjs/cache-manager';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Cache } from 'cache-manager';
+import { Errors } from '../common/app-error.js';
+import { UsersService } from './users.service.js';
+
+export interface Profile {
+  id: string;
+  username: string;
+  phone: string | null;
+  email: string | null;
+  email_verified: boolean;
+  has_password: boolean;
+  created_at: string;
+  identities: Array<{ provider: string; uid: string; screen_name: string | null; bound_at: string }>;
+}
+
+const PROFILE_TTL_MS = 60_000;
+const key = (userId: string) => `profile:${userId}`;
+
+/** `GET /v1/users/me`, read through the Redis cache; every change to a user calls `invalidate`. */
+@Injectable()
+export class ProfileService {
+  constructor(
+    private readonly users: UsersService,
+    @Inject(CACHE_MANAGER) private readonly cache: Cache,
+  ) {}
+
+  async get(userId: string): Promise<Profile> {
+    const cached = await this.cache.get<Profile>(key(userId));
+    if (cached) return cached;
+    const profile = await this.load(userId);
+    await this.cache.set(key(userId), profile, PROFILE_TTL_MS);
+    return profile;
+  }
+
+  async invalidate(userId: string): Promise<void> {
+    await this.cache.del(key(userId));
+  }
+
+  private async load(userId: string): Promise<Profile> {
+    const user = await this.users.findByAccountId(userId);
+    if (!user) throw Errors.unauthenticated('account_gone');
+    return {
+      id: user.id,
+      username: user.username,
+      phone: user.phone,
+      email: user.email,
+      email_verified: user.emailVerified,
+      has_password: Boolean(user.passwordHash),
+      created_at: user.createdAt.toISOString(),
+      identities: [],
+    };
+  }
+}

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { UsersController } from './users.controller.js';
+import { UsersService } from './users.service.js';
+import { ProfileService } from './profile.service.js';
+
+@Module({
+  controllers: [UsersController],
+  providers: [UsersService, ProfileService],
+  exports: [UsersService, ProfileService],
+})
+export class UsersModule {}
