@@ -51,14 +51,14 @@ export class TokensService {
    */
   async rotate(refreshToken: string, meta: RequestMeta): Promise<TokenPair & { userId: string }> {
     const tokenHash = hashToken(refreshToken);
-    const claimed = await this.db
-      .createQueryBuilder()
-      .update(RefreshToken)
-      .set({ usedAt: () => 'now()' })
-      .where('token_hash = :tokenHash AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()', { tokenHash })
-      .returning(['user_id', 'family_id'])
-      .execute();
-    const row = (claimed.raw as Array<{ user_id: string; family_id: string }>)[0];
+    // Postgres answers an UPDATE … RETURNING through TypeORM's query() as [rows, affectedCount].
+    const [rows] = (await this.db.query(
+      `UPDATE refresh_tokens SET used_at = now()
+        WHERE token_hash = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()
+        RETURNING user_id, family_id`,
+      [tokenHash],
+    )) as [Array<{ user_id: string; family_id: string }>, number];
+    const row = rows[0];
     if (!row) throw await this.explainRejection(tokenHash);
     return { ...(await this.issue(row.user_id, meta, row.family_id)), userId: row.user_id };
   }

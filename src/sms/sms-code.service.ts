@@ -41,7 +41,7 @@ export class SmsCodeService {
     const { codeTtlSeconds, cooldownSeconds } = this.config.sms;
     const requestId = randomUUID().replaceAll('-', '');
     const won = await this.redis.set(smsKeys.cooldown(phone), requestId, 'EX', cooldownSeconds, 'NX');
-    if (!won) throw Errors.smsTooFrequent(await this.redis.ttl(smsKeys.cooldown(phone)));
+    if (!won) throw Errors.smsTooFrequent(Math.ceil((await this.redis.pttl(smsKeys.cooldown(phone))) / 1000));
     try {
       await this.enforceCaps(phone, ip);
       const code = String(randomInt(0, 1_000_000)).padStart(6, '0');

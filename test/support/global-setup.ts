@@ -1,1 +1,43 @@
-export default async function setup() {}
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  flushRedis,
+  freePort,
+  freshDatabase,
+  providerEnv,
+  startFakes,
+  startProcess,
+  waitReady,
+  type Stack,
+} from './stack.js';
+import { E2E_STATE_FILE, E2E_REDIS_URL, e2eAppEnv } from './e2e-env.js';
+
+/** Boots fakes, API and worker once for the whole e2e run; specs read the URLs from E2E_STATE_FILE. */
+export default async function setup(): Promise<void> {
+  const embedded = process.env.E2E_DATABASE === 'embedded';
+  const databaseUrl = embedded ? null : await freshDatabase('auth_e2e');
+  await flushRedis(E2E_REDIS_URL);
+  const fakes = await startFakes();
+  const port = await freePort();
+  const env: Record<string, string> = {
+    ...e2eAppEnv,
+    ...providerEnv(fakes.urls),
+    PORT: String(port),
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATA_DIR: mkdtempSync(join(tmpdir(), 'auth-e2e-pglite-')) }),
+  };
+  const api = startProcess('dist/src/main.js', env, 'api');
+  const worker = startProcess('dist/src/worker.js', env, 'worker');
+  const stack: Stack = {
+    api: `http://127.0.0.1:${port}`,
+    databaseUrl: databaseUrl ?? null,
+    redisUrl: E2E_REDIS_URL,
+    fakes: fakes.urls,
+    env,
+    children: [fakes.child, api, worker],
+  };
+  (globalThis as { __stack?: Stack }).__stack = stack;
+  await waitReady(`${stack.api}/health/ready`, api, 60000);
+  const { children: _children, ...state } = stack;
+  writeFileSync(E2E_STATE_FILE, JSON.stringify(state));
+}

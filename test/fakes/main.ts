@@ -1,0 +1,127 @@
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import type { RunningFake } from './http.js';
+import { RONGLIAN_DEFAULTS, startRonglianFake } from './ronglian.fake.js';
+import { startSmtpFake } from './smtp.fake.js';
+import { WECHAT_DEFAULTS, startWechatFake } from './wechat.fake.js';
+import { WEIBO_DEFAULTS, startWeiboFake } from './weibo.fake.js';
+
+export interface FakePorts {
+  ronglian: number;
+  weibo: number;
+  wechat: number;
+  smtp: number;
+  smtpHttp: number;
+}
+
+export const DEFAULT_PORTS: FakePorts = { ronglian: 4010, weibo: 4020, wechat: 4030, smtp: 2525, smtpHttp: 4026 };
+
+export interface FakeUrls {
+  ronglian: string;
+  weibo: string;
+  wechat: string;
+  smtp: string;
+  smtpHttp: string;
+}
+
+export interface AllFakes {
+  urls: FakeUrls;
+  close(): Promise<void>;
+}
+
+export async function startAllFakes(ports: Partial<FakePorts> = {}): Promise<AllFakes> {
+  const p = { ...DEFAULT_PORTS, ...ports };
+  const results = await Promise.allSettled([
+    startRonglianFake({ port: p.ronglian }),
+    startWeiboFake({ port: p.weibo }),
+    startWechatFake({ port: p.wechat }),
+    startSmtpFake({ smtpPort: p.smtp, httpPort: p.smtpHttp }),
+  ]);
+  const running: RunningFake[] = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const close = async (): Promise<void> => {
+    await Promise.all(running.map((f) => f.close()));
+  };
+  const [ronglian, weibo, wechat, smtp] = results;
+  if (ronglian.status === 'rejected' || weibo.status === 'rejected' || wechat.status === 'rejected' || smtp.status === 'rejected') {
+    await close(); // one port was busy: do not leave the others listening
+    throw results.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason;
+  }
+  const urls = {
+    ronglian: ronglian.value.url,
+    weibo: weibo.value.url,
+    wechat: wechat.value.url,
+    smtp: smtp.value.smtpUrl,
+    smtpHttp: smtp.value.url,
+  };
+  return { urls, close };
+}
+
+export function envLines(urls: FakeUrls): string[] {
+  const r = RONGLIAN_DEFAULTS;
+  return [
+    `RONGLIAN_BASE_URL=${urls.ronglian} RONGLIAN_ACCOUNT_SID=${r.accountSid} RONGLIAN_AUTH_TOKEN=${r.authToken} `
+      + `RONGLIAN_APP_ID=${r.appId} RONGLIAN_TEMPLATE_ID=${r.templateId} SMS_DRIVER=ronglian`,
+    `WEIBO_AUTHORIZE_URL=${urls.weibo}/oauth2/authorize WEIBO_API_BASE=${urls.weibo} `
+      + `WEIBO_CLIENT_ID=${WEIBO_DEFAULTS.clientId} WEIBO_CLIENT_SECRET=${WEIBO_DEFAULTS.clientSecret}`,
+    `WECHAT_API_BASE=${urls.wechat} WECHAT_APPID=${WECHAT_DEFAULTS.appid} WECHAT_SECRET=${WECHAT_DEFAULTS.secret}`,
+    `SMTP_URL=${urls.smtp} MAIL_DRIVER=smtp`,
+  ];
+}
+
+const FLAGS: Record<string, keyof FakePorts> = {
+  'ronglian-port': 'ronglian',
+  'weibo-port': 'weibo',
+  'wechat-port': 'wechat',
+  'smtp-port': 'smtp',
+  'smtp-http-port': 'smtpHttp',
+};
+
+export function parseArgs(argv: string[]): { ports: Partial<FakePorts>; json: boolean } {
+  const ports: Partial<FakePorts> = {};
+  let json = false;
+  for (const arg of argv) {
+    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    const key = match ? FLAGS[match[1]] : undefined;
+    if (arg === '--json') json = true;
+    else if (key && match?.[2] !== undefined && /^\d+$/.test(match[2])) ports[key] = Number(match[2]);
+    else throw new Error(`unknown or malformed argument: ${arg}`);
+  }
+  return { ports, json };
+}
+
+function printHuman(urls: FakeUrls): void {
+  console.log('Fake providers listening:');
+  console.log(`  Ronglian SMS  ${urls.ronglian}   (sent SMS: ${urls.ronglian}/_fake/messages)`);
+  console.log(`  Weibo OAuth2  ${urls.weibo}   (login page: ${urls.weibo}/oauth2/authorize)`);
+  console.log(`  WeChat        ${urls.wechat}   (mint a code: POST ${urls.wechat}/_fake/codes)`);
+  console.log(`  SMTP          ${urls.smtp}   (mail: ${urls.smtpHttp}/_fake/mails)`);
+  console.log('\nPoint the service at them with:\n');
+  for (const line of envLines(urls)) console.log(line);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { ports, json } = parseArgs(argv);
+  const fakes = await startAllFakes(ports);
+  if (json) console.log(JSON.stringify(fakes.urls));
+  else printHuman(fakes.urls);
+  let closing = false;
+  const stop = (): void => {
+    if (closing) process.exit(1); // second signal: give up waiting
+    closing = true;
+    void fakes.close().then(() => process.exit(0));
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  return script !== undefined && import.meta.url === pathToFileURL(realpathSync(script)).href;
+}
+
+if (isEntryPoint()) {
+  main(process.argv.slice(2)).catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

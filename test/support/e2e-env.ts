@@ -1,0 +1,24 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const E2E_STATE_FILE = join(tmpdir(), 'nest-auth-e2e-stack.json');
+export const E2E_REDIS_URL = 'redis://127.0.0.1:6379/5';
+
+/** The service's configuration under test: short retry delays, small caps so limits can be reached. */
+export const e2eAppEnv: Record<string, string> = {
+  NODE_ENV: 'test',
+  HOST: '127.0.0.1',
+  REDIS_URL: E2E_REDIS_URL,
+  QUEUE_PREFIX: 'e2e',
+  TRUST_PROXY: '1',
+  LOG_LEVEL: 'warn',
+  SMS_COOLDOWN: '2',
+  SMS_RETRY_DELAY_MS: '100',
+  SMS_RETRY_ATTEMPTS: '4',
+  SMS_DAILY_CAP: '4',
+  SMS_IP_HOURLY_CAP: '6',
+  RONGLIAN_TIMEOUT_MS: '500',
+  LOGIN_ACCOUNT_MAX_FAILURES: '5',
+  LOGIN_IP_MAX_FAILURES: '20',
+  BODY_LIMIT_BYTES: '8192',
+};

@@ -1,0 +1,1 @@
+export { default } from '../../dist/test/support/global-teardown.js';

@@ -1,0 +1,113 @@
+/**
+ * Starts the system under test as real processes: the fake providers, the API (dist/src/main.js) and a
+ * separate queue worker (dist/src/worker.js), against real PostgreSQL and Redis. Used by the e2e global
+ * setup and by bench/. Requires `npm run build` first (the test script does it).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { createInterface } from 'node:readline';
+import pg from 'pg';
+import { Redis } from 'ioredis';
+
+export interface FakeUrls {
+  ronglian: string;
+  weibo: string;
+  wechat: string;
+  smtp: string;
+  smtpHttp: string;
+}
+
+export interface Stack {
+  api: string;
+  databaseUrl: string | null;
+  redisUrl: string;
+  fakes: FakeUrls;
+  env: Record<string, string>;
+  children: ChildProcess[];
+}
+
+export const PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Drops and recreates a database so each run starts from the migrations. */
+export async function freshDatabase(name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  return `postgres://postgres@127.0.0.1:5432/${name}`;
+}
+
+export async function flushRedis(url: string): Promise<void> {
+  const redis = new Redis(url);
+  await redis.flushdb();
+  await redis.quit();
+}
+
+export async function startFakes(): Promise<{ urls: FakeUrls; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['dist/test/fakes/main.js', '--json', ...['ronglian', 'weibo', 'wechat', 'smtp', 'smtp-http'].map((f) => `--${f}-port=0`)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout! });
+  for await (const line of lines) {
+    if (line.startsWith('{')) return { urls: JSON.parse(line) as FakeUrls, child };
+  }
+  throw new Error('the fakes exited before printing their URLs');
+}
+
+export function providerEnv(fakes: FakeUrls): Record<string, string> {
+  return {
+    SMS_DRIVER: 'ronglian',
+    RONGLIAN_BASE_URL: fakes.ronglian,
+    RONGLIAN_ACCOUNT_SID: 'fake_account_sid',
+    RONGLIAN_AUTH_TOKEN: 'fake_auth_token',
+    RONGLIAN_APP_ID: 'fake_app_id',
+    RONGLIAN_TEMPLATE_ID: '1',
+  };
+}
+
+export function startProcess(script: string, env: Record<string, string>, name: string): ChildProcess {
+  const child = spawn(process.execPath, [script], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const prefix = (chunk: Buffer) => process.stderr.write(`[${name}] ${chunk}`);
+  child.stdout!.on('data', prefix);
+  child.stderr!.on('data', prefix);
+  return child;
+}
+
+export async function waitReady(url: string, child: ChildProcess, timeoutMs = 30000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`process exited with ${child.exitCode} before ${url} was ready`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} not ready after ${timeoutMs} ms`);
+}
+
+export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill(signal);
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10000);
+  await exited;
+  clearTimeout(timer);
+}
