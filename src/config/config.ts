@@ -48,6 +48,8 @@ export class AppConfig {
     timeoutMs: number;
   };
   login: { accountMaxFailures: number; ipMaxFailures: number; windowSeconds: number };
+  /** AES-256-GCM keys by version for provider tokens at rest; `current` encrypts, all decrypt. */
+  encryption: { current: number; keys: Record<number, Buffer> };
 }
 
 const PLACEHOLDER = /^(|change-?me.*|dev-.*|placeholder|secret|test)$/i;
@@ -79,6 +81,8 @@ function build(r: Reader): AppConfig {
   };
   if (smsDriver === 'ronglian' && !ronglianSid) r.fail('RONGLIAN_ACCOUNT_SID', 'is required when SMS_DRIVER=ronglian');
   if (!/^\d+$/.test(ronglian.templateId)) r.fail('RONGLIAN_TEMPLATE_ID', 'must be numeric');
+
+  const encryption = encryptionKeys(r, prod);
 
   return Object.freeze({
     env,
@@ -124,6 +128,7 @@ function build(r: Reader): AppConfig {
       ipMaxFailures: r.int('LOGIN_IP_MAX_FAILURES', 50, 1, 1_000_000),
       windowSeconds: r.int('LOGIN_WINDOW_SECONDS', 900, 1, 86400),
     },
+    encryption,
   });
 }
 
@@ -131,4 +136,24 @@ function secretOrFail(r: Reader, name: string, prod: boolean): string {
   const value = r.required(name);
   if (prod && PLACEHOLDER.test(value)) r.fail(name, 'is a placeholder; set the real secret in production');
   return value;
+}
+
+/** `ENCRYPTION_KEYS=1:<base64 32 bytes>,2:<base64 32 bytes>` and `ENCRYPTION_KEY_VERSION=2` (default: the highest). */
+function encryptionKeys(r: Reader, prod: boolean): AppConfig['encryption'] {
+  const devKey = `1:${Buffer.alloc(32, 7).toString('base64')}`;
+  const entries = r.list('ENCRYPTION_KEYS', prod ? [] : [devKey]);
+  if (prod && (!entries.length || entries.includes(devKey))) {
+    r.fail('ENCRYPTION_KEYS', 'must be set in production (version:base64 of 32 random bytes, comma-separated)');
+  }
+  const keys: Record<number, Buffer> = {};
+  for (const entry of entries) {
+    const [version, b64] = entry.split(':');
+    const key = Buffer.from(b64 ?? '', 'base64');
+    if (!/^\d+$/.test(version) || key.length !== 32) r.fail('ENCRYPTION_KEYS', `entry "${version}:…" must be <version>:<base64 of 32 bytes>`);
+    else keys[Number(version)] = key;
+  }
+  const versions = Object.keys(keys).map(Number);
+  const current = r.int('ENCRYPTION_KEY_VERSION', versions.length ? Math.max(...versions) : 1, 1, 1_000_000);
+  if (versions.length && !keys[current]) r.fail('ENCRYPTION_KEY_VERSION', `names no key in ENCRYPTION_KEYS (${versions.join(', ')})`);
+  return { current, keys };
 }

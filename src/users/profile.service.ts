@@ -2,6 +2,7 @@ import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Cache } from 'cache-manager';
 import { Errors } from '../common/app-error.js';
+import { IdentitiesService } from '../identities/identities.service.js';
 import { UsersService } from './users.service.js';
 
 export interface Profile {
@@ -23,6 +24,7 @@ const key = (userId: string) => `profile:${userId}`;
 export class ProfileService {
   constructor(
     private readonly users: UsersService,
+    private readonly identities: IdentitiesService,
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
   ) {}
 
@@ -39,7 +41,7 @@ export class ProfileService {
   }
 
   private async load(userId: string): Promise<Profile> {
-    const user = await this.users.findByAccountId(userId);
+    const [user, identities] = await Promise.all([this.users.findByAccountId(userId), this.identities.listForUser(userId)]);
     if (!user) throw Errors.unauthenticated('account_gone');
     return {
       id: user.id,
@@ -49,7 +51,12 @@ export class ProfileService {
       email_verified: user.emailVerified,
       has_password: Boolean(user.passwordHash),
       created_at: user.createdAt.toISOString(),
-      identities: [],
+      identities: identities.map((i) => ({
+        provider: i.provider,
+        uid: i.providerUid,
+        screen_name: i.profile.screen_name ?? null,
+        bound_at: (i.boundAt ?? i.createdAt).toISOString(),
+      })),
     };
   }
 }

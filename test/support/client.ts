@@ -3,10 +3,9 @@ import { readFileSync } from 'node:fs';
 import { randomInt } from 'node:crypto';
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import { E2E_STATE_FILE } from './e2e-env.js';
 import type { Stack } from './stack.js';
 
-export const stack = JSON.parse(readFileSync(E2E_STATE_FILE, 'utf8')) as Omit<Stack, 'children'>;
+export const stack = JSON.parse(readFileSync(process.env.E2E_STACK_FILE ?? '', 'utf8')) as Omit<Stack, 'children'>;
 
 export interface Answer<T = any> {
   status: number;

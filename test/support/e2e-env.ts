@@ -1,15 +1,18 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const E2E_STATE_FILE = join(tmpdir(), 'nest-auth-e2e-stack.json');
-export const E2E_REDIS_URL = 'redis://127.0.0.1:6379/5';
+// Each run gets its own database, Redis logical database and state file, so runs on one machine don't collide.
+const run = process.pid;
+export const E2E_DATABASE_NAME = `auth_e2e_${run}`;
+export const E2E_STATE_FILE = join(tmpdir(), `nest-auth-e2e-${run}.json`);
+export const E2E_REDIS_URL = `redis://127.0.0.1:6379/${1 + (run % 15)}`;
 
 /** The service's configuration under test: short retry delays, small caps so limits can be reached. */
 export const e2eAppEnv: Record<string, string> = {
   NODE_ENV: 'test',
   HOST: '127.0.0.1',
   REDIS_URL: E2E_REDIS_URL,
-  QUEUE_PREFIX: 'e2e',
+  QUEUE_PREFIX: `e2e${run}`,
   TRUST_PROXY: '1',
   LOG_LEVEL: 'warn',
   SMS_COOLDOWN: '2',

@@ -11,12 +11,12 @@ import {
   waitReady,
   type Stack,
 } from './stack.js';
-import { E2E_STATE_FILE, E2E_REDIS_URL, e2eAppEnv } from './e2e-env.js';
+import { E2E_DATABASE_NAME, E2E_STATE_FILE, E2E_REDIS_URL, e2eAppEnv } from './e2e-env.js';
 
 /** Boots fakes, API and worker once for the whole e2e run; specs read the URLs from E2E_STATE_FILE. */
 export default async function setup(): Promise<void> {
   const embedded = process.env.E2E_DATABASE === 'embedded';
-  const databaseUrl = embedded ? null : await freshDatabase('auth_e2e');
+  const databaseUrl = embedded ? null : await freshDatabase(E2E_DATABASE_NAME);
   await flushRedis(E2E_REDIS_URL);
   const fakes = await startFakes();
   const port = await freePort();
@@ -40,4 +40,6 @@ export default async function setup(): Promise<void> {
   await waitReady(`${stack.api}/health/ready`, api, 60000);
   const { children: _children, ...state } = stack;
   writeFileSync(E2E_STATE_FILE, JSON.stringify(state));
+  // Specs run in this process (--runInBand) and find the stack through this variable.
+  process.env.E2E_STACK_FILE = E2E_STATE_FILE;
 }

@@ -50,6 +50,13 @@ export async function freshDatabase(name: string): Promise<string> {
   return `postgres://postgres@127.0.0.1:5432/${name}`;
 }
 
+export async function dropDatabase(name: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await admin.end();
+}
+
 export async function flushRedis(url: string): Promise<void> {
   const redis = new Redis(url);
   await redis.flushdb();

@@ -1,0 +1,89 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
+import { AppError } from '../common/app-error.js';
+import { SecretBox } from '../common/secret-box.js';
+import { Identity, type Provider } from './identity.entity.js';
+
+export interface SeenIdentity {
+  provider: Provider;
+  providerUid: string;
+  profile: Identity['profile'];
+  credential?: string;
+  credentialExpiresAt?: Date | null;
+}
+
+export const identityErrors = {
+  boundElsewhere: () => new AppError(409, 10124, 'identity_bound_to_another_account', 'This identity is bound to another account'),
+  accountHasOne: (provider: string) =>
+    new AppError(409, 10125, 'account_already_has_identity', `This account already has a ${provider} identity bound`),
+  notLinked: (provider: string) => new AppError(404, 10120, 'identity_not_found', `No ${provider} identity is linked`),
+};
+
+/** Provider identities (Weibo, WeChat): one row per (provider, uid), credentials sealed with SecretBox. */
+@Injectable()
+export class IdentitiesService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly box: SecretBox,
+  ) {}
+
+  /** Records a sign-in at the provider: creates the row or refreshes its profile and credential, atomically. */
+  async recordSeen(seen: SeenIdentity, manager: EntityManager = this.db.manager): Promise<Identity> {
+    const credential = seen.credential === undefined ? null : this.box.seal(seen.credential);
+    const [row] = (await manager.query(
+      `INSERT INTO identities (provider, provider_uid, profile, credential_enc, credential_expires_at, last_login_at)
+       VALUES ($1, $2, $3, $4, $5, now())
+       ON CONFLICT (provider, provider_uid) DO UPDATE SET
+         profile = EXCLUDED.profile,
+         credential_enc = COALESCE(EXCLUDED.credential_enc, identities.credential_enc),
+         credential_expires_at = COALESCE(EXCLUDED.credential_expires_at, identities.credential_expires_at),
+         last_login_at = now()
+       RETURNING id, user_id`,
+      [seen.provider, seen.providerUid, JSON.stringify(seen.profile), credential, seen.credentialExpiresAt ?? null],
+    )) as Array<{ id: string; user_id: string | null }>;
+    return manager.getRepository(Identity).findOneByOrFail({ id: row.id });
+  }
+
+  find(provider: Provider, providerUid: string): Promise<Identity | null> {
+    return this.db.getRepository(Identity).findOneBy({ provider, providerUid });
+  }
+
+  /**
+   * Binds an unbound identity to a user. Only a row with no owner is claimed (so two binds race to one
+   * winner), and the (user_id, provider) index refuses a second identity of the same provider.
+   */
+  async bind(provider: Provider, providerUid: string, userId: string, manager: EntityManager = this.db.manager): Promise<void> {
+    let rows: unknown[];
+    try {
+      [rows] = (await manager.query(
+        `UPDATE identities SET user_id = $3, bound_at = now()
+          WHERE provider = $1 AND provider_uid = $2 AND (user_id IS NULL OR user_id = $3)
+          RETURNING id`,
+        [provider, providerUid, userId],
+      )) as [unknown[], number];
+    } catch (err) {
+      if (err instanceof QueryFailedError && (err.driverError as { code?: string }).code === '23505') {
+        throw identityErrors.accountHasOne(provider);
+      }
+      throw err;
+    }
+    if (!rows.length) throw identityErrors.boundElsewhere();
+  }
+
+  /** Removes the user's identity at `provider` and returns its credential in clear (for a best-effort revoke). */
+  async unlink(userId: string, provider: Provider): Promise<{ credential: string | null }> {
+    const identity = await this.db
+      .createQueryBuilder(Identity, 'i')
+      .addSelect('i.credentialEnc')
+      .where('i.user_id = :userId AND i.provider = :provider', { userId, provider })
+      .getOne();
+    if (!identity) throw identityErrors.notLinked(provider);
+    await this.db.getRepository(Identity).delete({ id: identity.id });
+    return { credential: identity.credentialEnc ? this.box.open(identity.credentialEnc) : null };
+  }
+
+  listForUser(userId: string): Promise<Identity[]> {
+    return this.db.getRepository(Identity).find({ where: { userId }, order: { boundAt: 'ASC' } });
+  }
+}
