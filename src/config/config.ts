@@ -48,6 +48,29 @@ export class AppConfig {
     timeoutMs: number;
   };
   login: { accountMaxFailures: number; ipMaxFailures: number; windowSeconds: number };
+  weibo: {
+    clientId: string;
+    clientSecret: string;
+    /** The SPA's callback page, registered in the Weibo console. */
+    redirectUri: string;
+    authorizeUrl: string;
+    apiBase: string;
+    timeoutMs: number;
+    stateTtlSeconds: number;
+    ticketTtlSeconds: number;
+  };
+  wechat: { appId: string; secret: string; apiBase: string; timeoutMs: number };
+  mail: {
+    driver: 'smtp' | 'log';
+    smtpUrl: string;
+    from: string;
+    /** The SPA page that receives `?code=` from the activation mail. */
+    activationUrl: string;
+    activationTtlSeconds: number;
+    resendCooldownSeconds: number;
+    retryAttempts: number;
+    retryDelayMs: number;
+  };
   /** AES-256-GCM keys by version for provider tokens at rest; `current` encrypts, all decrypt. */
   encryption: { current: number; keys: Record<number, Buffer> };
 }
@@ -129,6 +152,32 @@ function build(r: Reader): AppConfig {
       windowSeconds: r.int('LOGIN_WINDOW_SECONDS', 900, 1, 86400),
     },
     encryption,
+    weibo: {
+      clientId: r.str('WEIBO_CLIENT_ID', ''),
+      clientSecret: r.str('WEIBO_CLIENT_SECRET', ''),
+      redirectUri: r.url('WEIBO_REDIRECT_URI', 'http://127.0.0.1:3000/callback.html'),
+      authorizeUrl: r.url('WEIBO_AUTHORIZE_URL', 'https://api.weibo.com/oauth2/authorize'),
+      apiBase: r.url('WEIBO_API_BASE', 'https://api.weibo.com'),
+      timeoutMs: r.int('WEIBO_TIMEOUT_MS', 5000, 100, 60000),
+      stateTtlSeconds: r.int('WEIBO_STATE_TTL', 600, 30, 3600),
+      ticketTtlSeconds: r.int('WEIBO_BIND_TICKET_TTL', 600, 30, 3600),
+    },
+    wechat: {
+      appId: r.str('WECHAT_APPID', ''),
+      secret: r.str('WECHAT_SECRET', ''),
+      apiBase: r.url('WECHAT_API_BASE', 'https://api.weixin.qq.com'),
+      timeoutMs: r.int('WECHAT_TIMEOUT_MS', 5000, 100, 60000),
+    },
+    mail: {
+      driver: r.oneOf('MAIL_DRIVER', ['smtp', 'log'] as const, r.str('SMTP_URL', '') ? 'smtp' : 'log'),
+      smtpUrl: r.str('SMTP_URL', ''),
+      from: r.str('MAIL_FROM', 'nest-auth-cn <no-reply@localhost>'),
+      activationUrl: r.url('ACTIVATION_URL', 'http://127.0.0.1:3000/active.html'),
+      activationTtlSeconds: r.int('ACTIVATION_TTL', 3 * 86400, 60, 30 * 86400),
+      resendCooldownSeconds: r.int('ACTIVATION_RESEND_COOLDOWN', 60, 1, 86400),
+      retryAttempts: r.int('MAIL_RETRY_ATTEMPTS', 5, 1, 20),
+      retryDelayMs: r.int('MAIL_RETRY_DELAY_MS', 5000, 10, 600000),
+    },
   });
 }
 

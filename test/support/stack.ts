@@ -82,6 +82,17 @@ export function providerEnv(fakes: FakeUrls): Record<string, string> {
     RONGLIAN_AUTH_TOKEN: 'fake_auth_token',
     RONGLIAN_APP_ID: 'fake_app_id',
     RONGLIAN_TEMPLATE_ID: '1',
+    WEIBO_CLIENT_ID: '3456789012',
+    WEIBO_CLIENT_SECRET: 'fake_weibo_secret',
+    WEIBO_AUTHORIZE_URL: `${fakes.weibo}/oauth2/authorize`,
+    WEIBO_API_BASE: fakes.weibo,
+    WEIBO_REDIRECT_URI: 'http://127.0.0.1:5173/callback.html',
+    WECHAT_APPID: 'wxfakeappid00000001',
+    WECHAT_SECRET: 'fake_wechat_secret',
+    WECHAT_API_BASE: fakes.wechat,
+    MAIL_DRIVER: 'smtp',
+    SMTP_URL: fakes.smtp,
+    ACTIVATION_URL: 'http://127.0.0.1:5173/active.html',
   };
 }
 
