@@ -1,0 +1,83 @@
+/** Registration races, login limits and uniform answers. */
+import { call, closeClients, newIp, newPhone, newUsername, register, requestCode, sql } from '../support/client.js';
+
+afterAll(closeClients);
+
+describe('registration races', () => {
+  it('two registrations racing for one username: one 201, one 409, one row', async () => {
+    const username = newUsername();
+    const [a, b] = await Promise.all([newPhone(), newPhone()].map(async (phone) => ({ phone, verify: await requestCode(phone) })));
+    const answers = await Promise.all(
+      [a, b].map(({ phone, verify }, i) =>
+        call('POST', '/v1/users', { username: i ? username.toUpperCase() : username, password: 'password123', phone, email: `${phone}@example.com`, verify }),
+      ),
+    );
+    expect(answers.map((x) => x.status).sort()).toEqual([201, 409]);
+    expect(answers.find((x) => x.status === 409)!.body).toMatchObject({ code: 10119, error: { reason: 'username_taken' } });
+    expect(await sql('SELECT id FROM users WHERE lower(username) = lower($1)', [username])).toHaveLength(1);
+  });
+
+  it('two registrations racing for one email: one 201, one 409', async () => {
+    const email = `${newUsername()}@example.com`;
+    const [a, b] = await Promise.all([newPhone(), newPhone()].map(async (phone) => ({ phone, verify: await requestCode(phone) })));
+    const answers = await Promise.all(
+      [a, b].map(({ phone, verify }) => call('POST', '/v1/users', { username: newUsername(), password: 'password123', phone, email, verify })),
+    );
+    expect(answers.map((x) => x.status).sort()).toEqual([201, 409]);
+    expect(await sql('SELECT id FROM users WHERE lower(email) = lower($1)', [email])).toHaveLength(1);
+  });
+
+  it('two registrations racing for one phone (one code): one wins, the other is refused, one row', async () => {
+    const phone = newPhone();
+    const verify = await requestCode(phone);
+    const answers = await Promise.all(
+      [0, 1].map(() => call('POST', '/v1/users', { username: newUsername(), password: 'password123', phone, email: `${newUsername()}@example.com`, verify })),
+    );
+    expect(answers.filter((x) => x.status === 201)).toHaveLength(1);
+    expect(answers.find((x) => x.status !== 201)!.status).toBeGreaterThanOrEqual(400);
+    expect(answers.find((x) => x.status !== 201)!.status).toBeLessThan(500);
+    expect(await sql('SELECT id FROM users WHERE phone = $1', [`+86${phone}`])).toHaveLength(1);
+  });
+
+  it('refuses a taken phone with 409 before spending the code', async () => {
+    const first = await register();
+    const answer = await call('POST', '/v1/users', { username: newUsername(), password: 'password123', phone: first.phone, email: `${newUsername()}@example.com`, verify: '123456' });
+    expect(answer.status).toBe(409);
+    expect(answer.body.error.reason).toBe('phone_taken');
+  });
+});
+
+describe('password login', () => {
+  it('answers unknown accounts and wrong passwords the same way', async () => {
+    const user = await register();
+    const wrong = await call('POST', '/v1/tokens', { account: user.username, password: 'wrong password' });
+    const unknown = await call('POST', '/v1/tokens', { account: newUsername(), password: 'wrong password' });
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    expect(wrong.body).toEqual(unknown.body);
+  });
+
+  it('locks an account out after repeated failures (429 with Retry-After), even with the right password', async () => {
+    const user = await register();
+    for (let i = 0; i < 5; i++) await call('POST', '/v1/tokens', { account: user.username, password: 'wrong password' }, { ip: newIp() });
+    const locked = await call('POST', '/v1/tokens', { account: user.username, password: user.password });
+    expect(locked.status).toBe(429);
+    expect(locked.body).toMatchObject({ code: 10115, error: { reason: 'too_many_login_failures' } });
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it('limits failures per client IP across accounts', async () => {
+    const ip = newIp();
+    for (let i = 0; i < 20; i++) await call('POST', '/v1/tokens', { account: newUsername(), password: 'x' }, { ip });
+    const user = await register();
+    const answer = await call('POST', '/v1/tokens', { account: user.username, password: user.password }, { ip });
+    expect(answer.status).toBe(429);
+  });
+
+  it('SMS login for a phone with no account is 404 account_not_found', async () => {
+    const phone = newPhone();
+    const answer = await call('POST', '/v1/tokens/sms', { phone, verify: await requestCode(phone) });
+    expect(answer.status).toBe(404);
+    expect(answer.body.error.reason).toBe('account_not_found');
+  });
+});
