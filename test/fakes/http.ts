@@ -20,11 +20,14 @@ export type JsonObject = Record<string, unknown>;
 
 const JSON_TYPE = 'application/json;charset=UTF-8';
 
+/** Loopback by default; `npm run fakes -- --host=0.0.0.0` (docker-compose) makes them reachable from other hosts. */
+export const bind = { host: '127.0.0.1' };
+
 export async function startHttp(port: number, handler: Handler): Promise<RunningFake> {
   const server = createServer((raw, res) => void dispatch(raw, res, handler));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
+    server.listen(port, bind.host, () => resolve());
   });
   const { port: actual } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${actual}`, close: () => closeServer(server) };

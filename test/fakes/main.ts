@@ -1,6 +1,6 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import type { RunningFake } from './http.js';
+import { bind, type RunningFake } from './http.js';
 import { RONGLIAN_DEFAULTS, startRonglianFake } from './ronglian.fake.js';
 import { startSmtpFake } from './smtp.fake.js';
 import { WECHAT_DEFAULTS, startWechatFake } from './wechat.fake.js';
@@ -83,6 +83,7 @@ export function parseArgs(argv: string[]): { ports: Partial<FakePorts>; json: bo
     const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
     const key = match ? FLAGS[match[1]] : undefined;
     if (arg === '--json') json = true;
+    else if (match?.[1] === 'host' && match[2]) bind.host = match[2];
     else if (key && match?.[2] !== undefined && /^\d+$/.test(match[2])) ports[key] = Number(match[2]);
     else throw new Error(`unknown or malformed argument: ${arg}`);
   }

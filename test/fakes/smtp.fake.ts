@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import {
-  FaultQueue, badRequest, jsonBody, notFound, sendJson, startHttp, times, type FakeRequest, type RunningFake,
+  FaultQueue, badRequest, bind, jsonBody, notFound, sendJson, startHttp, times, type FakeRequest, type RunningFake,
 } from './http.js';
 
 export interface SmtpFakeOptions {
@@ -79,7 +79,7 @@ class SmtpSink {
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve());
+      server.listen(port, bind.host, () => resolve());
     });
     server.on('error', () => undefined); // client socket errors must not crash the fake
     this.server = server;
