@@ -1,17 +1,22 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import argon2 from 'argon2';
+import { randomBytes } from 'node:crypto';
 import { AppConfig } from '../config/config.js';
 
 /** argon2id through libuv's thread pool: hashing never runs on the event loop. */
 @Injectable()
-export class PasswordHasher implements OnModuleInit {
-  /** Verified against when the account does not exist, so both answers cost the same time. */
-  private dummyHash: string;
+export class PasswordHasher {
+  /**
+   * Verified against when the account does not exist, so both answers cost the same time. A PHC string with
+   * the configured parameters and random salt and digest: verifying it costs one full hash, and it is built
+   * without hashing at start-up.
+   */
+  private readonly dummyHash: string;
 
-  constructor(private readonly config: AppConfig) {}
-
-  async onModuleInit(): Promise<void> {
-    this.dummyHash = await this.hash('dummy password that never matches');
+  constructor(private readonly config: AppConfig) {
+    const { memoryCost, timeCost, parallelism } = config.argon2;
+    const b64 = (n: number) => randomBytes(n).toString('base64').replace(/=+$/, '');
+    this.dummyHash = `$argon2id$v=19$m=${memoryCost},t=${timeCost},p=${parallelism}$${b64(16)}$${b64(32)}`;
   }
 
   hash(password: string): Promise<string> {
@@ -24,10 +29,5 @@ export class PasswordHasher implements OnModuleInit {
     } catch {
       return false;
     }
-  }
-
-  /** Spends the time of one verification without an account, for uniform answers. */
-  async burn(password: string): Promise<void> {
-    await this.verify(this.dummyHash, password);
   }
 }

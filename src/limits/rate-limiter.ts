@@ -1,13 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
+import { redisScript } from '../infra/redis-script.js';
 import { REDIS } from '../infra/redis.module.js';
 
 // Fixed window: INCR, and start the window on the first hit. Atomic, so concurrent hits all count.
-const HIT = `
+const HIT = redisScript(`
 local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 local ttl = redis.call('TTL', KEYS[1])
-return {n, ttl}`;
+return {n, ttl}`);
 
 export interface LimitResult {
   allowed: boolean;
@@ -21,7 +22,7 @@ export class RateLimiter {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}
 
   async hit(key: string, max: number, windowSeconds: number): Promise<LimitResult> {
-    const [count, ttl] = (await this.redis.eval(HIT, 1, `limit:${key}`, windowSeconds)) as [number, number];
+    const [count, ttl] = (await HIT(this.redis, [`limit:${key}`], [windowSeconds])) as [number, number];
     return { allowed: count <= max, count, retryAfter: ttl > 0 ? ttl : windowSeconds };
   }
 

@@ -1,6 +1,5 @@
 import { Redis } from 'ioredis';
 import { loadConfig } from '../config/config.js';
-import { RateLimiter } from '../limits/rate-limiter.js';
 import { SmsCodeService } from './sms-code.service.js';
 import { SmsRequestStore } from './sms-request.store.js';
 
@@ -9,7 +8,7 @@ const redis = new Redis('redis://127.0.0.1:6379/14');
 const jobs: Array<{ data: any; opts: any }> = [];
 const queue = { add: async (data: unknown, opts: unknown) => jobs.push({ data, opts }) };
 const config = loadConfig({ SMS_COOLDOWN: '60', SMS_DAILY_CAP: '3', SMS_IP_HOURLY_CAP: '100', SMS_MAX_ATTEMPTS: '5' });
-const service = new SmsCodeService(redis, queue as never, config, new RateLimiter(redis), new SmsRequestStore(redis));
+const service = new SmsCodeService(redis, queue as never, config, new SmsRequestStore(redis));
 const phone = () => `+861${3 + Math.floor(Math.random() * 7)}${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`;
 const lastCode = () => jobs[jobs.length - 1].data.code as string;
 

@@ -19,10 +19,6 @@ export const smsKeys = {
 export class SmsRequestStore {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}
 
-  async markQueued(requestId: string): Promise<void> {
-    await this.redis.set(smsKeys.request(requestId), JSON.stringify({ status: 'queued' }), 'EX', STATUS_TTL_SECONDS);
-  }
-
   async markSent(requestId: string): Promise<void> {
     await this.redis.set(smsKeys.request(requestId), JSON.stringify({ status: 'sent' }), 'EX', STATUS_TTL_SECONDS);
   }

@@ -96,8 +96,10 @@ export function providerEnv(fakes: FakeUrls): Record<string, string> {
   };
 }
 
-export function startProcess(script: string, env: Record<string, string>, name: string): ChildProcess {
-  const child = spawn(process.execPath, [script], {
+/** Runs a built script with exactly `env` (plus PATH); `cpu` pins it to one core with taskset (bench/). */
+export function startProcess(script: string, env: Record<string, string>, name: string, cpu?: number): ChildProcess {
+  const argv = cpu === undefined ? [process.execPath, script] : ['taskset', '-c', String(cpu), process.execPath, script];
+  const child = spawn(argv[0], argv.slice(1), {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
