@@ -12,7 +12,10 @@ import { DatabaseModule } from './infra/database.module.js';
 import { BullRoot } from './infra/queues.js';
 import { RedisModule } from './infra/redis.module.js';
 import { LimitsModule } from './limits/limits.module.js';
+import { MailDeliveryModule, MailModule } from './mail/mail.module.js';
+import { WechatModule } from './oauth/wechat.module.js';
 import { SmsDeliveryModule, SmsModule } from './sms/sms.module.js';
+import { OauthModule } from './oauth/oauth.module.js';
 import { UsersModule } from './users/users.module.js';
 
 /** The HTTP API. `config` has been validated (and its embedded defaults resolved) before this is built. */
@@ -32,8 +35,11 @@ export class AppModule {
         UsersModule,
         SmsModule,
         AuthModule,
+        OauthModule,
+        MailModule,
+        WechatModule,
         HealthModule,
-        ...(config.sms.inlineWorker ? [SmsDeliveryModule] : []),
+        ...(config.sms.inlineWorker ? [SmsDeliveryModule, MailDeliveryModule] : []),
       ],
       providers: [
         { provide: APP_FILTER, useClass: HttpExceptionFilter },

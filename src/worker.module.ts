@@ -3,12 +3,13 @@ import { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import { BullRoot } from './infra/queues.js';
 import { RedisModule } from './infra/redis.module.js';
+import { MailDeliveryModule } from './mail/mail.module.js';
 import { SmsDeliveryModule } from './sms/sms.module.js';
 
 /** The queue worker: consumers only, no HTTP server and no database connection. */
 @Module({})
 export class WorkerModule {
   static register(config: AppConfig): DynamicModule {
-    return { module: WorkerModule, imports: [ConfigModule.forRoot(config), RedisModule, BullRoot, SmsDeliveryModule] };
+    return { module: WorkerModule, imports: [ConfigModule.forRoot(config), RedisModule, BullRoot, SmsDeliveryModule, MailDeliveryModule] };
   }
 }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { createSecretKey } from 'node:crypto';
 import { AppConfig } from '../config/config.js';
+import { MailModule } from '../mail/mail.module.js';
 import { SmsModule } from '../sms/sms.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { RegistrationController, TokensController } from './auth.controller.js';
@@ -25,7 +26,7 @@ export const Jwt = JwtModule.registerAsync({
 });
 
 @Module({
-  imports: [UsersModule, SmsModule],
+  imports: [UsersModule, SmsModule, MailModule],
   controllers: [RegistrationController, TokensController],
   providers: [AuthService, TokensService, PasswordHasher, LoginGuardService],
   exports: [AuthService, TokensService, PasswordHasher, LoginGuardService],

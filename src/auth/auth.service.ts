@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Errors } from '../common/app-error.js';
 import type { RequestMeta } from '../common/request-context.js';
+import { ActivationService } from '../mail/activation.service.js';
 import { SmsCodeService } from '../sms/sms-code.service.js';
 import type { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
@@ -13,12 +14,15 @@ export type SignedIn = TokenPair & { username: string };
 
 @Injectable()
 export class AuthService {
+  private readonly logger = new Logger('AuthService');
+
   constructor(
     private readonly users: UsersService,
     private readonly sms: SmsCodeService,
     private readonly hasher: PasswordHasher,
     private readonly tokens: TokensService,
     private readonly loginGuard: LoginGuardService,
+    private readonly activation: ActivationService,
   ) {}
 
   async register(dto: RegisterDto, meta: RequestMeta): Promise<SignedIn> {
@@ -26,6 +30,8 @@ export class AuthService {
     await this.sms.verify(dto.phone, dto.verify);
     const passwordHash = await this.hasher.hash(dto.password);
     const user = await this.users.create({ username: dto.username, phone: dto.phone, email: dto.email, passwordHash });
+    // The account exists either way; a mail-queue failure only means the user asks for a new mail later.
+    await this.activation.sendActivation(user.id).catch((err: Error) => this.logger.warn(`activation mail not queued: ${err.message}`));
     return this.signIn(user, meta);
   }
 

@@ -23,6 +23,8 @@ export class AppConfig {
   trustProxy: number;
   corsOrigins: string[];
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Basic-auth credential for /admin/queues; the dashboard is off while the password is unset. */
+  admin: { user: string; password: string };
   jwt: { secret: string; issuer: string; accessTtlSeconds: number; refreshTtlSeconds: number };
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
   sms: {
@@ -119,6 +121,7 @@ function build(r: Reader): AppConfig {
     bodyLimitBytes: r.int('BODY_LIMIT_BYTES', 16 * 1024, 1024, 10 * 1024 * 1024),
     trustProxy: r.int('TRUST_PROXY', 0, 0, 10),
     corsOrigins: r.list('CORS_ORIGINS', env === 'production' ? [] : ['http://localhost:5173', 'http://127.0.0.1:5173']),
+    admin: { user: r.str('ADMIN_USER', 'admin'), password: adminPassword(r, prod) },
     logLevel: r.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, env === 'test' ? 'warn' : 'info'),
     jwt: {
       secret: secret('JWT_SECRET', 'dev-jwt-secret-not-for-production-0000000'),
@@ -205,4 +208,10 @@ function encryptionKeys(r: Reader, prod: boolean): AppConfig['encryption'] {
   const current = r.int('ENCRYPTION_KEY_VERSION', versions.length ? Math.max(...versions) : 1, 1, 1_000_000);
   if (versions.length && !keys[current]) r.fail('ENCRYPTION_KEY_VERSION', `names no key in ENCRYPTION_KEYS (${versions.join(', ')})`);
   return { current, keys };
+}
+
+function adminPassword(r: Reader, prod: boolean): string {
+  const value = r.str('ADMIN_PASSWORD', '');
+  if (prod && value && (PLACEHOLDER.test(value) || value.length < 12)) r.fail('ADMIN_PASSWORD', 'must be at least 12 characters and not a placeholder');
+  return value;
 }

@@ -1,0 +1,89 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { JobOptions, Queue } from 'bull';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { Errors } from '../common/app-error.js';
+import { AppConfig } from '../config/config.js';
+import { MAIL_QUEUE } from '../infra/queues.js';
+import { RateLimiter } from '../limits/rate-limiter.js';
+import type { User } from '../users/user.entity.js';
+import { ProfileService } from '../users/profile.service.js';
+import { UsersService } from '../users/users.service.js';
+import { activationErrors } from './activation.errors.js';
+import { ActivationStore } from './activation.store.js';
+import type { MailJob } from './mail-job.js';
+
+const CODE_FORMAT = /^[A-Za-z0-9_-]{43}$/;
+const DAILY_RESENDS = 10;
+
+@Injectable()
+export class ActivationService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @InjectQueue(MAIL_QUEUE) private readonly queue: Queue<MailJob>,
+    private readonly config: AppConfig,
+    private readonly store: ActivationStore,
+    private readonly limiter: RateLimiter,
+    private readonly users: UsersService,
+    private readonly profiles: ProfileService,
+  ) {}
+
+  /**
+   * Queues an activation mail to the user's email, and kills any earlier code. For flows that just created
+   * or changed an account; does nothing (false) when there is no email or it is verified already.
+   */
+  async sendActivation(userId: string): Promise<boolean> {
+    const user = await this.users.findById(userId);
+    if (!user?.email || user.emailVerified) return false;
+    await this.queueMail(user, user.email);
+    return true;
+  }
+
+  /** `POST /v1/users/me/activation`. */
+  async resend(userId: string): Promise<void> {
+    const user = await this.users.findById(userId);
+    if (!user) throw Errors.unauthenticated('account_gone');
+    if (!user.email) throw activationErrors.noEmail();
+    if (user.emailVerified) throw activationErrors.alreadyVerified();
+    const wait = await this.store.startCooldown(userId, this.config.mail.resendCooldownSeconds);
+    if (wait !== null) throw Errors.rateLimited('activation_resend_too_frequent', wait);
+    const daily = await this.limiter.hit(`activation:day:${userId}`, DAILY_RESENDS, 86400);
+    if (!daily.allowed) throw Errors.rateLimited('activation_daily_limit', daily.retryAfter);
+    await this.queueMail(user, user.email);
+  }
+
+  /** `GET /v1/users/activation?code=`: the code is spent whatever happens next. */
+  async activate(code: unknown): Promise<{ username: string; email_verified: true }> {
+    if (typeof code !== 'string' || !CODE_FORMAT.test(code)) throw activationErrors.codeInvalid();
+    const claim = await this.store.consume(code);
+    if (!claim) throw activationErrors.codeInvalid();
+    // Postgres answers an UPDATE … RETURNING through query() as [rows, affectedCount].
+    const [rows] = (await this.db.query(
+      `UPDATE users SET email_verified = true, updated_at = now() WHERE id = $1 AND lower(email) = $2 RETURNING username`,
+      [claim.userId, claim.email],
+    )) as [Array<{ username: string }>, number];
+    if (!rows.length) throw activationErrors.codeInvalid();
+    await this.profiles.invalidate(claim.userId);
+    return { username: rows[0].username, email_verified: true };
+  }
+
+  private async queueMail(user: User, email: string): Promise<void> {
+    const { activationTtlSeconds, resendCooldownSeconds } = this.config.mail;
+    const code = await this.store.issue({ userId: user.id, email }, activationTtlSeconds, resendCooldownSeconds);
+    await this.queue.add({ template: 'activation', to: email, username: user.username, code }, this.jobOptions());
+  }
+
+  private jobOptions(): JobOptions {
+    const { retryAttempts, retryDelayMs } = this.config.mail;
+    return {
+      jobId: randomUUID(),
+      attempts: retryAttempts,
+      backoff: { type: 'exponential', delay: retryDelayMs },
+      removeOnComplete: true,
+      // Failed mails stay visible (in the failed set and the queue dashboard), up to this many.
+      removeOnFail: 1000,
+    };
+  }
+}

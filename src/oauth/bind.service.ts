@@ -1,0 +1,120 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AuthService, type SignedIn } from '../auth/auth.service.js';
+import { LoginGuardService } from '../auth/login-guard.service.js';
+import { PasswordHasher } from '../auth/password.hasher.js';
+import { AppError, Errors, WeiboErrors } from '../common/app-error.js';
+import type { RequestMeta } from '../common/request-context.js';
+import { IdentitiesService, identityErrors } from '../identities/identities.service.js';
+import { ActivationService } from '../mail/activation.service.js';
+import { SmsCodeService } from '../sms/sms-code.service.js';
+import { ProfileService } from '../users/profile.service.js';
+import type { User } from '../users/user.entity.js';
+import { UsersService } from '../users/users.service.js';
+import { BindTicketStore } from './bind-ticket.store.js';
+
+export interface NewAccountInput {
+  bind_ticket: string;
+  username: string;
+  password: string;
+  phone: string;
+  email: string;
+  verify: string;
+}
+
+export interface ExistingAccountInput {
+  bind_ticket: string;
+  account: string;
+  password: string;
+}
+
+const logger = new Logger('BindService');
+
+/**
+ * Binds a first-time Weibo uid, known only through its bind ticket, to a new or an existing account.
+ * Checks that can fail run before the ticket is consumed, so a typo does not burn it.
+ */
+@Injectable()
+export class BindService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly tickets: BindTicketStore,
+    private readonly users: UsersService,
+    private readonly identities: IdentitiesService,
+    private readonly sms: SmsCodeService,
+    private readonly hasher: PasswordHasher,
+    private readonly loginGuard: LoginGuardService,
+    private readonly auth: AuthService,
+    private readonly profiles: ProfileService,
+    private readonly activation: ActivationService,
+  ) {}
+
+  async createAccount(input: NewAccountInput, meta: RequestMeta): Promise<SignedIn> {
+    await this.requireTicket(input.bind_ticket);
+    await this.users.assertAvailable(input);
+    await this.sms.verify(input.phone, input.verify);
+    const passwordHash = await this.hasher.hash(input.password);
+    const uid = await this.claim(input.bind_ticket);
+    const user = await this.inOneTransaction(async (manager) => {
+      const created = await this.users.create({ username: input.username, phone: input.phone, email: input.email, passwordHash }, manager);
+      await this.identities.bind('weibo', uid, created.id, manager);
+      return created;
+    });
+    await this.queueActivation(user.id);
+    return this.auth.signIn(user, meta);
+  }
+
+  /** The password check is limited exactly like password login (same counters). */
+  async bindExisting(input: ExistingAccountInput, meta: RequestMeta): Promise<SignedIn> {
+    await this.requireTicket(input.bind_ticket);
+    const user = await this.checkPassword(input.account, input.password, meta.ip);
+    const owned = await this.identities.listForUser(user.id);
+    if (owned.some((i) => i.provider === 'weibo')) throw identityErrors.accountHasOne('Weibo');
+    const uid = await this.claim(input.bind_ticket);
+    await this.identities.bind('weibo', uid, user.id);
+    await this.profiles.invalidate(user.id);
+    return this.auth.signIn(user, meta);
+  }
+
+  private async requireTicket(ticket: string): Promise<void> {
+    if (!(await this.tickets.peek(ticket))) throw WeiboErrors.ticketInvalid();
+  }
+
+  private async claim(ticket: string): Promise<string> {
+    const uid = await this.tickets.consume(ticket);
+    if (!uid) throw WeiboErrors.ticketInvalid();
+    return uid;
+  }
+
+  private async checkPassword(account: string, password: string, ip: string): Promise<User> {
+    await this.loginGuard.assertAllowed(account, ip);
+    const user = await this.users.findByAccount(account);
+    if (!(await this.hasher.verify(user?.passwordHash ?? null, password)) || !user?.passwordHash) {
+      await this.loginGuard.recordFailure(account, ip);
+      throw Errors.invalidCredentials();
+    }
+    await this.loginGuard.recordSuccess(account);
+    return user;
+  }
+
+  /** Our 409s pass through; any other database failure is `10114`, and the rollback leaves nothing behind. */
+  private async inOneTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    try {
+      return await this.db.transaction(work);
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      logger.error(`Weibo bind transaction failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      throw Errors.bindDatabaseError();
+    }
+  }
+
+  /** The account exists already; a lost mail is not worth failing the bind (the user can ask again). */
+  private async queueActivation(userId: string): Promise<void> {
+    try {
+      await this.activation.sendActivation(userId);
+    } catch (err) {
+      logger.warn(`activation mail not queued for ${userId}: ${(err as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,20 @@
+import { generateUsername, wechatIdentityKey } from './wechat-login.service.js';
+
+describe('wechatIdentityKey', () => {
+  it('keys on the unionid when WeChat sends one', () => {
+    expect(wechatIdentityKey('wxapp', { openid: 'o1', unionid: 'u1' })).toBe('unionid:u1');
+  });
+
+  it('keys on (appid, openid) otherwise, since openids are per app', () => {
+    expect(wechatIdentityKey('wxapp', { openid: 'o1' })).toBe('openid:wxapp:o1');
+  });
+});
+
+describe('generateUsername', () => {
+  it('fits the username rule and does not repeat', () => {
+    const names = Array.from({ length: 200 }, generateUsername);
+    for (const name of names) expect(name).toMatch(/^wx_[a-z0-9]{12}$/);
+    expect(names.every((n) => /^[A-Za-z0-9_]{3,20}$/.test(n))).toBe(true);
+    expect(new Set(names).size).toBe(names.length);
+  });
+});
