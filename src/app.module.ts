@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { AuditModule } from './audit/audit.module.js';
 import { AuthModule, Jwt } from './auth/auth.module.js';
 import { EnvelopeInterceptor } from './common/envelope.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
@@ -32,6 +33,7 @@ export class AppModule {
         Cache,
         Jwt,
         LimitsModule,
+        AuditModule,
         UsersModule,
         SmsModule,
         AuthModule,

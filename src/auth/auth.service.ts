@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service.js';
 import { Errors } from '../common/app-error.js';
 import type { RequestMeta } from '../common/request-context.js';
 import { ActivationService } from '../mail/activation.service.js';
@@ -11,6 +12,7 @@ import { PasswordHasher } from './password.hasher.js';
 import { TokensService, type TokenPair } from './tokens.service.js';
 
 export type SignedIn = TokenPair & { username: string };
+export type SignInMethod = 'password' | 'sms' | 'weibo' | 'wechat' | 'register';
 
 @Injectable()
 export class AuthService {
@@ -23,6 +25,7 @@ export class AuthService {
     private readonly tokens: TokensService,
     private readonly loginGuard: LoginGuardService,
     private readonly activation: ActivationService,
+    private readonly audit: AuditService,
   ) {}
 
   async register(dto: RegisterDto, meta: RequestMeta): Promise<SignedIn> {
@@ -32,7 +35,8 @@ export class AuthService {
     const user = await this.users.create({ username: dto.username, phone: dto.phone, email: dto.email, passwordHash });
     // The account exists either way; a mail-queue failure only means the user asks for a new mail later.
     await this.activation.sendActivation(user.id).catch((err: Error) => this.logger.warn(`activation mail not queued: ${err.message}`));
-    return this.signIn(user, meta);
+    await this.audit.record('registered', user.id, meta);
+    return this.signIn(user, meta, 'register');
   }
 
   /** One uniform 401 for an unknown account and a wrong password, costing the same time. */
@@ -41,17 +45,18 @@ export class AuthService {
     const user = await this.users.findByAccount(dto.account);
     if (!(await this.hasher.verify(user?.passwordHash ?? null, dto.password)) || !user?.passwordHash) {
       await this.loginGuard.recordFailure(dto.account, meta.ip);
+      await this.audit.record('sign_in_failed', user?.id ?? null, meta, { method: 'password' });
       throw Errors.invalidCredentials();
     }
     await this.loginGuard.recordSuccess(dto.account);
-    return this.signIn(user, meta);
+    return this.signIn(user, meta, 'password');
   }
 
   async smsLogin(dto: SmsLoginDto, meta: RequestMeta): Promise<SignedIn> {
     await this.sms.verify(dto.phone, dto.verify);
     const user = await this.users.findByPhone(dto.phone);
     if (!user) throw Errors.notFound('account_not_found', 'No account uses this phone; register first');
-    return this.signIn(user, meta);
+    return this.signIn(user, meta, 'sms');
   }
 
   async refresh(refreshToken: string, meta: RequestMeta): Promise<SignedIn> {
@@ -61,7 +66,10 @@ export class AuthService {
     return { username: user.username, ...pair };
   }
 
-  async signIn(user: User, meta: RequestMeta): Promise<SignedIn> {
-    return { username: user.username, ...(await this.tokens.issue(user.id, meta)) };
+  /** Starts a session and records how it was started. */
+  async signIn(user: User, meta: RequestMeta, method: SignInMethod): Promise<SignedIn> {
+    const pair = await this.tokens.issue(user.id, meta);
+    if (method !== 'register') await this.audit.record('signed_in', user.id, meta, { method });
+    return { username: user.username, ...pair };
   }
 }

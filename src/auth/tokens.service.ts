@@ -3,6 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
 import { Errors } from '../common/app-error.js';
 import type { RequestMeta } from '../common/request-context.js';
 import { AppConfig } from '../config/config.js';
@@ -28,6 +29,7 @@ export class TokensService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly jwt: JwtService,
     private readonly config: AppConfig,
+    private readonly audit: AuditService,
   ) {}
 
   /** A JWT access token and an opaque refresh token, starting a new session unless `familyId` continues one. */
@@ -59,7 +61,7 @@ export class TokensService {
       [tokenHash],
     )) as [Array<{ user_id: string; family_id: string }>, number];
     const row = rows[0];
-    if (!row) throw await this.explainRejection(tokenHash);
+    if (!row) throw await this.explainRejection(tokenHash, meta);
     return { ...(await this.issue(row.user_id, meta, row.family_id)), userId: row.user_id };
   }
 
@@ -77,12 +79,13 @@ export class TokensService {
       .execute();
   }
 
-  private async explainRejection(tokenHash: string) {
+  private async explainRejection(tokenHash: string, meta: RequestMeta) {
     const row = await this.db.getRepository(RefreshToken).findOneBy({ tokenHash });
     if (!row) return Errors.refreshInvalid('refresh_token_invalid');
     if (row.revokedAt) return Errors.refreshInvalid('refresh_token_revoked');
     if (row.usedAt) {
       await this.revokeFamily(row.familyId);
+      await this.audit.record('refresh_reuse_detected', row.userId, meta);
       return Errors.refreshInvalid('refresh_token_reused');
     }
     return Errors.refreshInvalid('refresh_token_expired');

@@ -1,4 +1,5 @@
 import { InjectQueue } from '@nestjs/bull';
+import { AuditService } from '../audit/audit.service.js';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { JobOptions, Queue } from 'bull';
@@ -28,6 +29,7 @@ export class ActivationService {
     private readonly limiter: RateLimiter,
     private readonly users: UsersService,
     private readonly profiles: ProfileService,
+    private readonly audit: AuditService,
   ) {}
 
   /**
@@ -66,6 +68,7 @@ export class ActivationService {
     )) as [Array<{ username: string }>, number];
     if (!rows.length) throw activationErrors.codeInvalid();
     await this.profiles.invalidate(claim.userId);
+    await this.audit.record('email_verified', claim.userId, null);
     return { username: rows[0].username, email_verified: true };
   }
 

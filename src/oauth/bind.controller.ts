@@ -66,8 +66,8 @@ export class BindController {
   @ApiBearerAuth()
   @HttpCode(200)
   @ApiOperation({ summary: 'Unlink Weibo and revoke its token (best effort); refused if it is the only way to sign in' })
-  async unlink(@CurrentUser() user: AuthUser) {
-    await this.login.unlink(user.id);
+  async unlink(@CurrentUser() user: AuthUser, @ReqMeta() meta: RequestMeta) {
+    await this.login.unlink(user.id, meta);
     return {};
   }
 }

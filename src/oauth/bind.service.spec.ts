@@ -58,9 +58,10 @@ function setup() {
     auth: { signIn: jest.fn(async () => tokens) },
     profiles: { invalidate: jest.fn(async () => undefined) },
     activation: { sendActivation: jest.fn(async () => true) },
+    audit: { record: jest.fn(async () => undefined) },
   };
   const f = fakes as Record<keyof typeof fakes, never>;
-  const service = new BindService(f.db, f.tickets, f.users, f.identities, f.sms, f.hasher, f.loginGuard, f.auth, f.profiles, f.activation);
+  const service = new BindService(f.db, f.tickets, f.users, f.identities, f.sms, f.hasher, f.loginGuard, f.auth, f.profiles, f.activation, f.audit);
   return { service, fakes, writes, tickets };
 }
 

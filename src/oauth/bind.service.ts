@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuthService, type SignedIn } from '../auth/auth.service.js';
@@ -48,6 +49,7 @@ export class BindService {
     private readonly auth: AuthService,
     private readonly profiles: ProfileService,
     private readonly activation: ActivationService,
+    private readonly audit: AuditService,
   ) {}
 
   async createAccount(input: NewAccountInput, meta: RequestMeta): Promise<SignedIn> {
@@ -62,7 +64,9 @@ export class BindService {
       return created;
     });
     await this.queueActivation(user.id);
-    return this.auth.signIn(user, meta);
+    await this.audit.record('registered', user.id, meta, { via: 'weibo' });
+    await this.audit.record('identity_bound', user.id, meta, { provider: 'weibo' });
+    return this.auth.signIn(user, meta, 'weibo');
   }
 
   /** The password check is limited exactly like password login (same counters). */
@@ -74,7 +78,8 @@ export class BindService {
     const uid = await this.claim(input.bind_ticket);
     await this.identities.bind('weibo', uid, user.id);
     await this.profiles.invalidate(user.id);
-    return this.auth.signIn(user, meta);
+    await this.audit.record('identity_bound', user.id, meta, { provider: 'weibo' });
+    return this.auth.signIn(user, meta, 'weibo');
   }
 
   private async requireTicket(ticket: string): Promise<void> {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomInt } from 'node:crypto';
 import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
@@ -46,6 +47,7 @@ export class WechatLoginService {
     private readonly users: UsersService,
     private readonly profiles: ProfileService,
     private readonly auth: AuthService,
+    private readonly audit: AuditService,
   ) {}
 
   async login(code: string, userinfo: WechatUserInfo | undefined, meta: RequestMeta): Promise<WechatSignedIn> {
@@ -54,7 +56,8 @@ export class WechatLoginService {
     if (session.unionid) await this.adoptOpenidIdentity(session.openid, key);
     const { user, isNew } = await this.findOrCreate(key, session, userinfo);
     await this.profiles.invalidate(user.id);
-    return { ...(await this.auth.signIn(user, meta)), is_new: isNew };
+    if (isNew) await this.audit.record('registered', user.id, meta, { via: 'wechat' });
+    return { ...(await this.auth.signIn(user, meta, 'wechat')), is_new: isNew };
   }
 
   /** A generated username that collides rolls the whole transaction back; try again with another. */

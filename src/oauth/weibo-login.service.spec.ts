@@ -28,9 +28,10 @@ function setup(user: Record<string, unknown> = { id: 'u1', passwordHash: 'h', ph
     auth: { signIn: jest.fn(async () => tokens) },
     profiles: { invalidate: jest.fn(async () => undefined) },
     weibo: { revoke: jest.fn(async () => true) },
+    audit: { record: jest.fn(async () => undefined) },
   };
   const f = fakes as Record<keyof typeof fakes, never>;
-  return { fakes, service: new WeiboLoginService(f.identities, f.tickets, f.users, f.auth, f.profiles, f.weibo) };
+  return { fakes, service: new WeiboLoginService(f.identities, f.tickets, f.users, f.auth, f.profiles, f.weibo, f.audit) };
 }
 
 describe('WeiboLoginService.handleCallback', () => {
@@ -62,7 +63,7 @@ describe('WeiboLoginService.handleCallback', () => {
 describe('WeiboLoginService.unlink', () => {
   it('unlinks, refreshes the profile and revokes the token at Weibo', async () => {
     const { service, fakes } = setup();
-    await service.unlink('u1');
+    await service.unlink('u1', meta);
     expect(fakes.identities.unlink).toHaveBeenCalledWith('u1', 'weibo');
     expect(fakes.profiles.invalidate).toHaveBeenCalledWith('u1');
     expect(fakes.weibo.revoke).toHaveBeenCalledWith('2.00tok');
@@ -71,7 +72,7 @@ describe('WeiboLoginService.unlink', () => {
   it('still succeeds when the revocation fails (best effort)', async () => {
     const { service, fakes } = setup();
     fakes.weibo.revoke.mockRejectedValueOnce(new Error('down'));
-    await expect(service.unlink('u1')).resolves.toBeUndefined();
+    await expect(service.unlink('u1', meta)).resolves.toBeUndefined();
   });
 
   it.each([
@@ -80,18 +81,18 @@ describe('WeiboLoginService.unlink', () => {
     ['another identity', { id: 'u1', passwordHash: null, phone: null }, [{ provider: 'weibo' }, { provider: 'wechat' }]],
   ])('allows unlinking when the account keeps %s', async (_what, user, owned) => {
     const { service, fakes } = setup(user, owned);
-    await service.unlink('u1');
+    await service.unlink('u1', meta);
     expect(fakes.identities.unlink).toHaveBeenCalled();
   });
 
   it('refuses to remove the only way to sign in (409 10128)', async () => {
     const { service, fakes } = setup({ id: 'u1', passwordHash: null, phone: null });
-    await expect(service.unlink('u1')).rejects.toMatchObject({ status: 409, code: 10128, reason: 'last_sign_in_method' });
+    await expect(service.unlink('u1', meta)).rejects.toMatchObject({ status: 409, code: 10128, reason: 'last_sign_in_method' });
     expect(fakes.identities.unlink).not.toHaveBeenCalled();
   });
 
   it('answers 404 when no Weibo is linked', async () => {
     const { service } = setup(undefined, []);
-    await expect(service.unlink('u1')).rejects.toMatchObject({ status: 404, reason: 'identity_not_found' });
+    await expect(service.unlink('u1', meta)).rejects.toMatchObject({ status: 404, reason: 'identity_not_found' });
   });
 });

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service.js';
 import { AuthService, type SignedIn } from '../auth/auth.service.js';
 import { Errors, WeiboErrors } from '../common/app-error.js';
 import { Envelope } from '../common/envelope.js';
@@ -28,6 +29,7 @@ export class WeiboLoginService {
     private readonly auth: AuthService,
     private readonly profiles: ProfileService,
     private readonly weibo: WeiboClient,
+    private readonly audit: AuditService,
   ) {}
 
   async handleCallback(profile: WeiboProfile, linkUserId: string | null, meta: RequestMeta): Promise<SignedIn | Envelope<BindOffer>> {
@@ -46,13 +48,14 @@ export class WeiboLoginService {
   }
 
   /** Refuses to leave an account with no password, no phone (SMS login) and no other identity. */
-  async unlink(userId: string): Promise<void> {
+  async unlink(userId: string, meta: RequestMeta): Promise<void> {
     const [user, owned] = await Promise.all([this.users.findByAccountId(userId), this.identities.listForUser(userId)]);
     if (!user) throw Errors.unauthenticated('account_gone');
     if (!owned.some((i) => i.provider === 'weibo')) throw identityErrors.notLinked('Weibo');
     if (!user.passwordHash && !user.phone && !owned.some((i) => i.provider !== 'weibo')) throw WeiboErrors.lastSignInMethod();
     const { credential } = await this.identities.unlink(userId, 'weibo');
     await this.profiles.invalidate(userId);
+    await this.audit.record('identity_unbound', userId, meta, { provider: 'weibo' });
     if (credential) void this.revokeQuietly(credential);
   }
 
@@ -60,13 +63,14 @@ export class WeiboLoginService {
   private async link(uid: string, userId: string, meta: RequestMeta): Promise<SignedIn> {
     await this.identities.bind('weibo', uid, userId);
     await this.profiles.invalidate(userId);
+    await this.audit.record('identity_bound', userId, meta, { provider: 'weibo' });
     return this.signInUser(userId, meta);
   }
 
   private async signInUser(userId: string, meta: RequestMeta): Promise<SignedIn> {
     const user = await this.users.findById(userId);
     if (!user) throw Errors.unauthenticated('account_gone');
-    return this.auth.signIn(user, meta);
+    return this.auth.signIn(user, meta, 'weibo');
   }
 
   /** Best effort, after answering: the link is gone whatever Weibo says. */

@@ -1,5 +1,6 @@
 import { Controller, Get, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AuditService } from '../audit/audit.service.js';
 import { CurrentUser, JwtAuthGuard, type AuthUser } from '../auth/jwt-auth.guard.js';
 import { ProfileService } from './profile.service.js';
 
@@ -8,11 +9,20 @@ import { ProfileService } from './profile.service.js';
 @Controller('v1/users/me')
 @UseGuards(JwtAuthGuard)
 export class UsersController {
-  constructor(private readonly profiles: ProfileService) {}
+  constructor(
+    private readonly profiles: ProfileService,
+    private readonly audit: AuditService,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'The signed-in user' })
   me(@CurrentUser() user: AuthUser) {
     return this.profiles.get(user.id);
+  }
+
+  @Get('events')
+  @ApiOperation({ summary: 'The signed-in user\'s recent security events (sign-ins, bindings, changes)' })
+  async events(@CurrentUser() user: AuthUser) {
+    return { events: await this.audit.recent(user.id) };
   }
 }

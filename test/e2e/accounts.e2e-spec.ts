@@ -81,3 +81,26 @@ describe('password login', () => {
     expect(answer.body.error.reason).toBe('account_not_found');
   });
 });
+
+describe('audit trail', () => {
+  it('records registration, sign-ins, failures and refresh reuse, and shows a user only their own events', async () => {
+    const user = await register();
+    const ip = newIp();
+    await call('POST', '/v1/tokens', { account: user.username, password: 'wrong password' }, { ip, headers: { 'user-agent': 'audit-spec' } });
+    const login = await call('POST', '/v1/tokens', { account: user.phone, password: user.password }, { ip });
+    const first = await call('POST', '/v1/tokens/refresh', { refresh_token: login.body.data.refresh_token });
+    await call('POST', '/v1/tokens/refresh', { refresh_token: login.body.data.refresh_token });
+
+    const events = await call('GET', '/v1/users/me/events', undefined, { token: first.body.data.token });
+    expect(events.status).toBe(200);
+    const types = events.body.data.events.map((e: { type: string }) => e.type);
+    expect(types).toEqual(['refresh_reuse_detected', 'signed_in', 'sign_in_failed', 'registered']);
+    const failed = events.body.data.events.find((e: { type: string }) => e.type === 'sign_in_failed');
+    expect(failed).toMatchObject({ ip, user_agent: 'audit-spec', data: { method: 'password' } });
+    const other = await register();
+    const theirs = await call('GET', '/v1/users/me/events', undefined, { token: other.answer.body.data.token });
+    expect(theirs.body.data.events.map((e: { type: string }) => e.type)).toEqual(['registered']);
+    const rows = await sql('SELECT type FROM security_events WHERE user_id = (SELECT id FROM users WHERE username = $1)', [user.username]);
+    expect(rows).toHaveLength(4);
+  });
+});

@@ -1,0 +1,40 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { RequestMeta } from '../common/request-context.js';
+import { SecurityEvent, type SecurityEventType } from './security-event.entity.js';
+
+export interface EventView {
+  type: SecurityEventType;
+  at: string;
+  ip: string | null;
+  user_agent: string | null;
+  data: SecurityEvent['data'];
+}
+
+/** Writes and reads the security-event trail. A failed write is logged, never turned into a failed request. */
+@Injectable()
+export class AuditService {
+  private readonly logger = new Logger('Audit');
+
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async record(
+    type: SecurityEventType,
+    userId: string | null,
+    meta: RequestMeta | null,
+    data: SecurityEvent['data'] = {},
+    manager: EntityManager = this.db.manager,
+  ): Promise<void> {
+    try {
+      await manager.insert(SecurityEvent, { type, userId, ip: meta?.ip ?? null, userAgent: meta?.userAgent ?? null, data });
+    } catch (err) {
+      this.logger.error(`could not record ${type}: ${(err as Error).message}`);
+    }
+  }
+
+  async recent(userId: string, limit = 50): Promise<EventView[]> {
+    const rows = await this.db.getRepository(SecurityEvent).find({ where: { userId }, order: { createdAt: 'DESC' }, take: limit });
+    return rows.map((e) => ({ type: e.type, at: e.createdAt.toISOString(), ip: e.ip, user_agent: e.userAgent, data: e.data }));
+  }
+}
