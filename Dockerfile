@@ -7,6 +7,7 @@ COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
 COPY test/fakes ./test/fakes
 COPY test/support ./test/support
+COPY web ./web
 RUN npm run build
 
 FROM node:20-bookworm-slim AS runtime

@@ -13,10 +13,12 @@ import { DatabaseModule } from './infra/database.module.js';
 import { BullRoot } from './infra/queues.js';
 import { RedisModule } from './infra/redis.module.js';
 import { LimitsModule } from './limits/limits.module.js';
+import { ObservabilityModule } from './observability/observability.module.js';
 import { MailDeliveryModule, MailModule } from './mail/mail.module.js';
 import { WechatModule } from './oauth/wechat.module.js';
 import { SmsDeliveryModule, SmsModule } from './sms/sms.module.js';
 import { OauthModule } from './oauth/oauth.module.js';
+import { AccountModule } from './users/account.module.js';
 import { UsersModule } from './users/users.module.js';
 
 /** The HTTP API. `config` has been validated (and its embedded defaults resolved) before this is built. */
@@ -34,9 +36,11 @@ export class AppModule {
         Jwt,
         LimitsModule,
         AuditModule,
+        ObservabilityModule,
         UsersModule,
         SmsModule,
         AuthModule,
+        AccountModule,
         OauthModule,
         MailModule,
         WechatModule,

@@ -1,27 +1,57 @@
+import helmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { LogController } from 'fastify';
+import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/config.js';
+import { logContext } from './observability/log-context.js';
+import { createRootLogger, PinoNestLogger } from './observability/logger.js';
+import { Metrics } from './observability/metrics.js';
+import { mountQueueBoard } from './observability/queue-board.js';
+import { serveWeb } from './web/serve-web.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /**
  * Builds the API on Fastify (chosen for per-request cost: see README, Performance). Used by main.ts and the
- * tests, so both run the same wiring.
+ * bench, so both run the same wiring.
  */
 export async function createHttpApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const logger = createRootLogger(config, 'api');
   const adapter = new FastifyAdapter({
     // Trust exactly TRUST_PROXY hops of X-Forwarded-For (same as proxy-addr's numeric form).
     trustProxy: (_address: string, hop: number) => hop < config.trustProxy,
     bodyLimit: config.bodyLimitBytes,
     return503OnClosing: true,
+    loggerInstance: logger,
+    // One line per request only at debug level; errors are logged by the exception filter either way.
+    logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' }),
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), adapter, {
-    logger: loggerLevels(config.logLevel),
-    bufferLogs: false,
+    logger: new PinoNestLogger(logger),
   });
+  const fastify = app.getHttpAdapter().getInstance();
+  const metrics = app.get(Metrics);
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    logContext.run({ reqId: request.id }, done);
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    metrics.observeHttp(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    done();
+  });
+  // A JSON API: no CSP here (the docs and dashboard UIs use inline scripts); the other helmet headers apply.
+  await app.register(helmet as never, { contentSecurityPolicy: false });
   app.enableCors({ origin: config.corsOrigins, credentials: false, maxAge: 600 });
-  app.enableShutdownHooks();
+  await mountQueueBoard(app, config);
   setupDocs(app);
+  await serveWeb(app, config); // the built SPA (web/) on this origin: README, "Web frontend"
   return app;
 }
 
@@ -33,10 +63,4 @@ function setupDocs(app: NestFastifyApplication): void {
     .addBearerAuth()
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs-json' });
-}
-
-function loggerLevels(level: AppConfig['logLevel']) {
-  const all = ['verbose', 'debug', 'log', 'warn', 'error', 'fatal'] as const;
-  const from = { debug: 1, info: 2, warn: 3, error: 4 }[level];
-  return all.slice(from) as unknown as Array<(typeof all)[number]>;
 }

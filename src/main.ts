@@ -3,14 +3,22 @@ import { Logger } from '@nestjs/common';
 import { loadConfig } from './config/config.js';
 import { createHttpApp } from './http-app.js';
 import { prepareRuntime } from './infra/runtime.js';
-import { exitOnConfigError } from './process.js';
+import { closeHttpGracefully, exitOnConfigError, onShutdownSignal } from './process.js';
 
 async function main(): Promise<void> {
   const runtime = await prepareRuntime(loadConfig(), { database: true });
   const app = await createHttpApp(runtime.config);
-  app.getHttpAdapter().getInstance().addHook('onClose', async () => runtime.stop());
   await app.listen(runtime.config.port, runtime.config.host);
-  new Logger('Main').log(`API listening on ${await app.getUrl()} (docs at /docs)`);
+  const logger = new Logger('Main');
+  logger.log(`API listening on ${await app.getUrl()} (docs at /docs)`);
+  // Graceful: stop accepting connections and finish the requests in flight first (Nest's close() would run
+  // the modules' destroy hooks, closing the queues, before the HTTP server), then queues, Redis, database.
+  onShutdownSignal(async (signal) => {
+    logger.log(`${signal}: finishing in-flight requests`);
+    await closeHttpGracefully(app.getHttpAdapter().getInstance());
+    await app.close();
+    await runtime.stop();
+  });
 }
 
 main().catch(exitOnConfigError);

@@ -3,6 +3,7 @@ import { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import { BullRoot } from './infra/queues.js';
 import { RedisModule } from './infra/redis.module.js';
+import { WorkerMetricsModule } from './observability/observability.module.js';
 import { MailDeliveryModule } from './mail/mail.module.js';
 import { SmsDeliveryModule } from './sms/sms.module.js';
 
@@ -10,6 +11,6 @@ import { SmsDeliveryModule } from './sms/sms.module.js';
 @Module({})
 export class WorkerModule {
   static register(config: AppConfig): DynamicModule {
-    return { module: WorkerModule, imports: [ConfigModule.forRoot(config), RedisModule, BullRoot, SmsDeliveryModule, MailDeliveryModule] };
+    return { module: WorkerModule, imports: [ConfigModule.forRoot(config), RedisModule, WorkerMetricsModule, BullRoot, SmsDeliveryModule, MailDeliveryModule] };
   }
 }

@@ -3,16 +3,24 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig } from './config/config.js';
 import { prepareRuntime } from './infra/runtime.js';
-import { exitOnConfigError } from './process.js';
+import { createRootLogger, PinoNestLogger } from './observability/logger.js';
+import { exitOnConfigError, onShutdownSignal } from './process.js';
 import { WorkerModule } from './worker.module.js';
 
 /** The queue worker process: an application context (no HTTP server) running the queue consumers. */
 async function main(): Promise<void> {
   const runtime = await prepareRuntime(loadConfig(), { database: false });
-  const app = await NestFactory.createApplicationContext(WorkerModule.register(runtime.config));
-  app.enableShutdownHooks();
-  new Logger('Worker').log('queue consumers running (sms)');
-  process.once('beforeExit', () => void runtime.stop());
+  const app = await NestFactory.createApplicationContext(WorkerModule.register(runtime.config), {
+    logger: new PinoNestLogger(createRootLogger(runtime.config, 'worker')),
+  });
+  const logger = new Logger('Worker');
+  logger.log('queue consumers running (sms, mail)');
+  // Graceful: Bull stops taking jobs and waits for the active ones; the rest stay queued for the next worker.
+  onShutdownSignal(async (signal) => {
+    logger.log(`${signal}: finishing active jobs`);
+    await app.close();
+    await runtime.stop();
+  });
 }
 
 main().catch(exitOnConfigError);

@@ -9,6 +9,8 @@ import { RegistrationController, TokensController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { LoginGuardService } from './login-guard.service.js';
 import { PasswordHasher } from './password.hasher.js';
+import { SessionsController } from './sessions.controller.js';
+import { SessionsService } from './sessions.service.js';
 import { TokensService } from './tokens.service.js';
 
 /**
@@ -27,8 +29,8 @@ export const Jwt = JwtModule.registerAsync({
 
 @Module({
   imports: [UsersModule, SmsModule, MailModule],
-  controllers: [RegistrationController, TokensController],
-  providers: [AuthService, TokensService, PasswordHasher, LoginGuardService],
-  exports: [AuthService, TokensService, PasswordHasher, LoginGuardService],
+  controllers: [RegistrationController, TokensController, SessionsController],
+  providers: [AuthService, TokensService, PasswordHasher, LoginGuardService, SessionsService],
+  exports: [AuthService, TokensService, PasswordHasher, LoginGuardService, SessionsService],
 })
 export class AuthModule {}

@@ -62,7 +62,16 @@ export class TokensService {
     )) as [Array<{ user_id: string; family_id: string }>, number];
     const row = rows[0];
     if (!row) throw await this.explainRejection(tokenHash, meta);
-    return { ...(await this.issue(row.user_id, meta, row.family_id)), userId: row.user_id };
+    const pair = await this.issue(row.user_id, meta, row.family_id);
+    // A revocation that ran between the claim above and the insert did not see the new row: re-check.
+    const [revoked] = (await this.db.query(
+      `UPDATE refresh_tokens SET revoked_at = now()
+        WHERE token_hash = $1 AND EXISTS (SELECT 1 FROM refresh_tokens WHERE family_id = $2 AND revoked_at IS NOT NULL)
+        RETURNING id`,
+      [hashToken(pair.refresh_token), row.family_id],
+    )) as [unknown[], number];
+    if (revoked.length) throw Errors.refreshInvalid('refresh_token_revoked');
+    return { ...pair, userId: row.user_id };
   }
 
   async revoke(refreshToken: string): Promise<void> {

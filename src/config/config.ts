@@ -22,6 +22,8 @@ export class AppConfig {
   bodyLimitBytes: number;
   trustProxy: number;
   corsOrigins: string[];
+  /** The built SPA (web/dist) served on the API's origin when that folder holds an index.html. */
+  webDir: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Basic-auth credential for /admin/queues; the dashboard is off while the password is unset. */
   admin: { user: string; password: string };
@@ -120,6 +122,7 @@ function build(r: Reader): AppConfig {
     queuePrefix: r.str('QUEUE_PREFIX', 'bull'),
     bodyLimitBytes: r.int('BODY_LIMIT_BYTES', 16 * 1024, 1024, 10 * 1024 * 1024),
     trustProxy: r.int('TRUST_PROXY', 0, 0, 10),
+    webDir: r.str('WEB_DIR', 'web/dist'),
     corsOrigins: r.list('CORS_ORIGINS', env === 'production' ? [] : ['http://localhost:5173', 'http://127.0.0.1:5173']),
     admin: { user: r.str('ADMIN_USER', 'admin'), password: adminPassword(r, prod) },
     logLevel: r.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, env === 'test' ? 'warn' : 'info'),

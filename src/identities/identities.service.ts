@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
-import { AppError } from '../common/app-error.js';
+import { AppError, Errors } from '../common/app-error.js';
 import { SecretBox } from '../common/secret-box.js';
 import { Identity, type Provider } from './identity.entity.js';
 
@@ -63,9 +63,9 @@ export class IdentitiesService {
         [provider, providerUid, userId],
       )) as [unknown[], number];
     } catch (err) {
-      if (err instanceof QueryFailedError && (err.driverError as { code?: string }).code === '23505') {
-        throw identityErrors.accountHasOne(provider);
-      }
+      const code = err instanceof QueryFailedError ? (err.driverError as { code?: string }).code : undefined;
+      if (code === '23505') throw identityErrors.accountHasOne(provider);
+      if (code === '23503') throw Errors.unauthenticated('account_gone'); // the user was deleted meanwhile
       throw err;
     }
     if (!rows.length) throw identityErrors.boundElsewhere();

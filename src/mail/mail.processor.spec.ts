@@ -25,7 +25,7 @@ function fakeJob(attemptsMade: number) {
 }
 
 function processorWith(send: (m: MailMessage, id?: string) => Promise<void>) {
-  return new MailProcessor({} as Queue<MailJob>, config, { send } as unknown as Mailer);
+  return new MailProcessor({} as Queue<MailJob>, config, { send } as unknown as Mailer, { record: async () => undefined } as never);
 }
 
 describe('MailProcessor', () => {

@@ -3,6 +3,7 @@ import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { Job, Queue } from 'bull';
 import { AppConfig } from '../config/config.js';
 import { MAIL_QUEUE } from '../infra/queues.js';
+import { JobMetrics } from '../observability/job-metrics.js';
 import type { MailJob } from './mail-job.js';
 import { MailDeliveryError } from './mail.errors.js';
 import { composeMail } from './mail.templates.js';
@@ -25,6 +26,7 @@ export class MailProcessor implements OnModuleInit {
     @InjectQueue(MAIL_QUEUE) private readonly queue: Queue<MailJob>,
     private readonly config: AppConfig,
     private readonly mailer: Mailer,
+    private readonly jobs: JobMetrics,
   ) {}
 
   onModuleInit(): void {
@@ -34,12 +36,15 @@ export class MailProcessor implements OnModuleInit {
   async handle(job: Job<MailJob>): Promise<void> {
     try {
       await this.mailer.send(composeMail(job.data, this.config.mail), messageId(String(job.id), this.config.mail.from));
+      await this.jobs.record(MAIL_QUEUE, 'sent');
     } catch (err) {
       const transient = !(err instanceof MailDeliveryError) || err.transient;
       const reason = err instanceof MailDeliveryError ? err.reason : 'internal_error';
       const attempt = job.attemptsMade + 1;
       this.logger.warn(`mail ${job.id} to ${maskEmail(job.data.to)} failed (${reason}, attempt ${attempt})`);
-      if (!transient || attempt >= (job.opts.attempts ?? 1)) {
+      const final = !transient || attempt >= (job.opts.attempts ?? 1);
+      await this.jobs.record(MAIL_QUEUE, final ? 'failed' : 'retried', reason);
+      if (final) {
         this.logger.error(`mail ${job.id} to ${maskEmail(job.data.to)} given up (${reason}); kept in the failed set`);
         // The failed job stays visible; the code it carried must not stay readable in Redis.
         await job.update({ ...job.data, code: '' });

@@ -37,6 +37,13 @@ export function generateUsername(): string {
 
 const USERNAME_ATTEMPTS = 3;
 
+/** A first login's `userinfo` fills the new account's profile; WeChat nicknames may exceed our 32 characters. */
+export function profileFields(userinfo?: WechatUserInfo): { nickname: string | null; avatar: string | null } {
+  const nickname = [...(userinfo?.nickName ?? '').replace(/[\u0000-\u001f\u007f]/g, '').trim()].slice(0, 32).join('').trim();
+  const avatar = userinfo?.avatarUrl && [...userinfo.avatarUrl].length <= 512 ? userinfo.avatarUrl : null;
+  return { nickname: nickname || null, avatar };
+}
+
 @Injectable()
 export class WechatLoginService {
   constructor(
@@ -82,7 +89,7 @@ export class WechatLoginService {
       m,
     );
     if (identity.userId) return { user: await m.findOneByOrFail(User, { id: identity.userId }), isNew: false };
-    const user = await this.users.create({ username: generateUsername(), phone: null, email: null, passwordHash: null }, m);
+    const user = await this.users.create({ username: generateUsername(), phone: null, email: null, passwordHash: null, ...profileFields(userinfo) }, m);
     await this.identities.bind('wechat', key, user.id, m);
     return { user, isNew: true };
   }

@@ -1,5 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { AppConfig } from '../config/config.js';
+import { Metrics } from '../observability/metrics.js';
 import { classifyWechat, wechatError, wechatErrors } from './wechat.errors.js';
 
 /** What jscode2session tells us about the user; `sessionKey` must never leave the server (§3.1). */
@@ -16,10 +17,17 @@ type Body = Record<string, unknown>;
 export class WechatClient {
   private readonly logger = new Logger('WechatClient');
 
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    @Optional() private readonly metrics: Metrics = new Metrics(),
+  ) {}
 
   /** Exchanges a `wx.login` code once. Never retried: WeChat may already have consumed the code (§3.4). */
-  async exchange(code: string): Promise<WechatSession> {
+  exchange(code: string): Promise<WechatSession> {
+    return this.metrics.timeUpstream('wechat', '/sns/jscode2session', () => this.exchangeOnce(code));
+  }
+
+  private async exchangeOnce(code: string): Promise<WechatSession> {
     if (!this.config.wechat.appId || !this.config.wechat.secret) throw wechatErrors.notConfigured();
     const body = await this.fetchBody(code);
     const errcode = body.errcode === undefined || body.errcode === null ? 0 : Number(body.errcode);

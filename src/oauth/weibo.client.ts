@@ -1,6 +1,7 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { AppError, Errors, WeiboErrors } from '../common/app-error.js';
 import { AppConfig } from '../config/config.js';
+import { Metrics } from '../observability/metrics.js';
 
 export interface WeiboToken {
   accessToken: string;
@@ -64,7 +65,10 @@ export function readAnswer(status: number, text: string, where: string): Body {
 /** The one gateway for Weibo HTTP calls: timeouts, lenient parsing, our error codes. */
 @Injectable()
 export class WeiboClient {
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    @Optional() private readonly metrics: Metrics = new Metrics(),
+  ) {}
 
   /** Form POST, never retried: after a lost answer Weibo may already have consumed the code (contract 1.6). */
   async exchangeCode(code: string): Promise<WeiboToken> {
@@ -111,6 +115,10 @@ export class WeiboClient {
   private async call(method: 'GET' | 'POST', path: string, form?: Record<string, string>, headers: Record<string, string> = {}): Promise<Body> {
     if (!this.config.weibo.clientId) throw WeiboErrors.notConfigured();
     const where = path.split('?')[0];
+    return this.metrics.timeUpstream('weibo', where, () => this.send(method, path, where, form, headers));
+  }
+
+  private async send(method: 'GET' | 'POST', path: string, where: string, form: Record<string, string> | undefined, headers: Record<string, string>): Promise<Body> {
     let status: number;
     let text: string;
     try {

@@ -3,6 +3,7 @@ import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { Job, Queue } from 'bull';
 import { AppConfig } from '../config/config.js';
 import { SMS_QUEUE } from '../infra/queues.js';
+import { JobMetrics } from '../observability/job-metrics.js';
 import { maskPhone } from '../users/phone.js';
 import { SmsDeliveryError } from './ronglian.errors.js';
 import type { SmsJob } from './sms-job.js';
@@ -19,6 +20,7 @@ export class SmsProcessor implements OnModuleInit {
     private readonly config: AppConfig,
     private readonly sender: SmsSender,
     private readonly requests: SmsRequestStore,
+    private readonly jobs: JobMetrics,
   ) {}
 
   onModuleInit(): void {
@@ -31,11 +33,13 @@ export class SmsProcessor implements OnModuleInit {
     try {
       await this.sender.deliver(job.data);
       await this.requests.markSent(requestId);
+      await this.jobs.record(SMS_QUEUE, 'sent');
     } catch (err) {
       const transient = !(err instanceof SmsDeliveryError) || err.transient;
       const reason = err instanceof SmsDeliveryError ? err.reason : 'internal_error';
       const lastTry = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       this.logger.warn(`sms ${requestId} to ${maskPhone(phone)} failed (${reason}, attempt ${job.attemptsMade + 1})`);
+      await this.jobs.record(SMS_QUEUE, !transient || lastTry ? 'failed' : 'retried', reason);
       if (!transient || lastTry) {
         await this.requests.markFailed(requestId, phone, reason);
         await job.discard();

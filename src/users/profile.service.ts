@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Cache } from 'cache-manager';
 import { Errors } from '../common/app-error.js';
 import { IdentitiesService } from '../identities/identities.service.js';
+import type { Gender } from './user.entity.js';
 import { UsersService } from './users.service.js';
 
 export interface Profile {
@@ -12,6 +13,11 @@ export interface Profile {
   email: string | null;
   email_verified: boolean;
   has_password: boolean;
+  nickname: string | null;
+  avatar: string | null;
+  gender: Gender | null;
+  birthday: string | null;
+  signature: string | null;
   created_at: string;
   identities: Array<{ provider: string; uid: string; screen_name: string | null; bound_at: string }>;
 }
@@ -50,6 +56,11 @@ export class ProfileService {
       email: user.email,
       email_verified: user.emailVerified,
       has_password: Boolean(user.passwordHash),
+      nickname: user.nickname,
+      avatar: user.avatar,
+      gender: user.gender,
+      birthday: user.birthday,
+      signature: user.signature,
       created_at: user.createdAt.toISOString(),
       identities: identities.map((i) => ({
         provider: i.provider,

@@ -10,6 +10,8 @@ export interface NewUser {
   phone: string | null;
   email: string | null;
   passwordHash: string | null;
+  nickname?: string | null;
+  avatar?: string | null;
 }
 
 const UNIQUE_INDEX_FIELD: Record<string, 'username' | 'phone' | 'email'> = {

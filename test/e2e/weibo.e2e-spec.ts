@@ -66,7 +66,7 @@ describe('first Weibo login, then a new account', () => {
     const url = new URL(answer.body.data.oauth_url);
     expect(`${url.origin}${url.pathname}`).toBe(`${stack.fakes.weibo}/oauth2/authorize`);
     expect(Object.fromEntries(url.searchParams)).toEqual({
-      client_id: '3456789012', redirect_uri: 'http://127.0.0.1:5173/callback.html', response_type: 'code', state: expect.stringMatching(/^[\w-]{32}$/),
+      client_id: '3456789012', redirect_uri: stack.env.WEIBO_REDIRECT_URI, response_type: 'code', state: expect.stringMatching(/^[\w-]{32}$/),
     });
     const ttl = await redis().ttl(`weibo:state:${url.searchParams.get('state')}`);
     expect(ttl).toBeGreaterThan(590);

@@ -30,11 +30,13 @@ export interface RonglianMessage {
   receivedAt: string;
 }
 
-const FAULT_MODES = ['transient', 'permanent', 'http500', 'hang', 'accept_then_hang'] as const;
+const FAULT_MODES = ['transient', 'permanent', 'http500', 'hang', 'accept_then_hang', 'slow'] as const;
 type FaultMode = (typeof FAULT_MODES)[number];
 interface RonglianFault {
   mode: FaultMode;
   statusCode?: string;
+  /** `slow`: answer normally after this many milliseconds. */
+  delayMs?: number;
 }
 
 const SEND_PATH = /^\/2013-12-26\/Accounts\/([^/]+)\/SMS\/TemplateSMS$/;
@@ -108,9 +110,16 @@ function handleSend({ req, res, sid, state, accounts, appIds }: SendContext): vo
   };
   // Faults hit well-formed, correctly signed requests only, so a test's next real send trips them.
   const fault = state.faults.take();
+  if (fault?.mode === 'slow') {
+    setTimeout(() => (duplicate ? businessError(res, '160054') : sendAccepted(res, accept(), now)), fault.delayMs ?? 500);
+    return;
+  }
   if (fault) return applyFault(res, fault, duplicate ? undefined : accept);
   if (duplicate) return businessError(res, '160054');
-  const smsMessageSid = accept();
+  sendAccepted(res, accept(), now);
+}
+
+function sendAccepted(res: ServerResponse, smsMessageSid: string, now: number): void {
   sendJson(res, 200, { statusCode: '000000', templateSMS: { dateCreated: shanghaiStamp(now), smsMessageSid } });
 }
 
@@ -126,6 +135,7 @@ function applyFault(res: ServerResponse, fault: RonglianFault, accept?: () => st
       accept?.(); // a lost response: the SMS went out but the client never hears back
       return;
     case 'hang':
+    case 'slow':
       return;
   }
 }
@@ -159,6 +169,7 @@ function addFault(req: FakeRequest, res: ServerResponse, state: RonglianState): 
   const body = jsonBody(req);
   const mode = FAULT_MODES.find((m) => m === body.mode);
   if (!mode) return badRequest(res, `mode must be one of ${FAULT_MODES.join(', ')}`);
-  state.faults.add({ mode, statusCode: optString(body.statusCode) }, times(body.times));
+  const delayMs = typeof body.delayMs === 'number' ? body.delayMs : undefined;
+  state.faults.add({ mode, statusCode: optString(body.statusCode), delayMs }, times(body.times));
   sendJson(res, 200, { ok: true, pending: state.faults.pending() });
 }

@@ -73,8 +73,9 @@ export interface RonglianMessage {
 export const ronglian = {
   messages: async (phone: string) =>
     (await fakeCall<{ messages: RonglianMessage[] }>(stack.fakes.ronglian, 'GET', `/_fake/messages?to=${phone}`)).messages,
-  faults: (mode: string, times: number, statusCode?: string) =>
-    fakeCall(stack.fakes.ronglian, 'POST', '/_fake/faults', { mode, times, statusCode }),
+  faults: (mode: string, times: number, statusCode?: string, delayMs?: number) =>
+    fakeCall(stack.fakes.ronglian, 'POST', '/_fake/faults', { mode, times, statusCode, delayMs }),
+  stats: () => fakeCall<{ requests: number; accepted: number }>(stack.fakes.ronglian, 'GET', '/_fake/stats'),
   reset: () => fakeCall(stack.fakes.ronglian, 'POST', '/_fake/reset'),
 };
 

@@ -15,6 +15,8 @@ export const e2eAppEnv: Record<string, string> = {
   QUEUE_PREFIX: `e2e${run}`,
   TRUST_PROXY: '1',
   LOG_LEVEL: 'warn',
+  ADMIN_USER: 'ops',
+  ADMIN_PASSWORD: 'e2e-admin-password',
   SMS_COOLDOWN: '2',
   SMS_RETRY_DELAY_MS: '100',
   SMS_RETRY_ATTEMPTS: '4',

@@ -24,6 +24,9 @@ export default async function setup(): Promise<void> {
     ...e2eAppEnv,
     ...providerEnv(fakes.urls),
     PORT: String(port),
+    // The API serves the built SPA (web/dist): the Weibo redirect and the activation link land on its pages.
+    WEIBO_REDIRECT_URI: `http://127.0.0.1:${port}/callback.html`,
+    ACTIVATION_URL: `http://127.0.0.1:${port}/active.html`,
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATA_DIR: mkdtempSync(join(tmpdir(), 'auth-e2e-pglite-')) }),
   };
   const api = startProcess('dist/src/main.js', env, 'api');

@@ -1,0 +1,22 @@
+import { BullModule } from '@nestjs/bull';
+import { Global, Module } from '@nestjs/common';
+import { MAIL_QUEUE, SMS_QUEUE } from '../infra/queues.js';
+import { JobMetrics } from './job-metrics.js';
+import { MetricsController } from './metrics.controller.js';
+import { Metrics } from './metrics.js';
+import { QueueMetrics } from './queue-metrics.js';
+
+/** API side: the registry, the /metrics route, and queue gauges. */
+@Global()
+@Module({
+  imports: [BullModule.registerQueue({ name: SMS_QUEUE }, { name: MAIL_QUEUE })],
+  controllers: [MetricsController],
+  providers: [Metrics, JobMetrics, QueueMetrics],
+  exports: [Metrics, JobMetrics],
+})
+export class ObservabilityModule {}
+
+/** Worker side: only the job counters (workers have no HTTP server). */
+@Global()
+@Module({ providers: [JobMetrics], exports: [JobMetrics] })
+export class WorkerMetricsModule {}

@@ -1,0 +1,57 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsString, Length, ValidateIf } from 'class-validator';
+import type { Gender } from './user.entity.js';
+import { IsAvatarUrl, IsBirthday, IsGender, IsNickname, IsSignature } from './profile.validators.js';
+import { IsEmailAddress, IsMainlandPhone, IsPassword, IsSmsCode } from './user.validators.js';
+
+/** Optional, but `null` is a wrong type here (unlike the profile fields, where it clears one). */
+const IfPresent = () => ValidateIf((_object, value) => value !== undefined);
+
+export class PasswordResetDto {
+  @IsMainlandPhone() phone: string;
+  @IsSmsCode() verify: string;
+  @IsPassword() password: string;
+}
+
+export class PasswordChangeDto {
+  @ApiPropertyOptional({ description: 'the current password; omitted only by an account that has none yet' })
+  @IfPresent()
+  @IsString()
+  @Length(1, 128)
+  old_password?: string;
+
+  @IsPassword() password: string;
+}
+
+export class PhoneChangeDto {
+  @IsMainlandPhone() phone: string;
+  /** The code sent to the new phone. */
+  @IsSmsCode() verify: string;
+}
+
+export class EmailChangeDto {
+  @IsEmailAddress() email: string;
+}
+
+/** Absent fields stay as they are; `null` clears one. */
+export class ProfileUpdateDto {
+  @IsNickname() nickname?: string | null;
+  @IsAvatarUrl() avatar?: string | null;
+  @IsGender() gender?: Gender | null;
+  @IsBirthday() birthday?: string | null;
+  @IsSignature() signature?: string | null;
+}
+
+/** One proof: the password, or an SMS code sent to the account's phone. */
+export class AccountDeletionDto {
+  @ApiPropertyOptional()
+  @IfPresent()
+  @IsString()
+  @Length(1, 128)
+  password?: string;
+
+  @ApiPropertyOptional({ description: 'an SMS code sent to the account\'s phone' })
+  @IfPresent()
+  @IsSmsCode()
+  verify?: string;
+}

@@ -1,0 +1,128 @@
+/** Small DOM helpers shared by the pages: forms, inline errors from the envelope, the SMS button. */
+import './style.css';
+import { ApiError, api } from './api';
+import { REASON_FIELD, fieldText, reasonText } from './messages';
+
+export const $ = <T extends HTMLElement = HTMLElement>(selector: string, root: ParentNode = document): T =>
+  root.querySelector<T>(selector)!;
+
+export function values(form: HTMLFormElement): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of new FormData(form)) out[name] = String(value).trim();
+  return out;
+}
+
+function messageBox(form: HTMLElement): HTMLElement {
+  return $('.msg', form);
+}
+
+export function clearErrors(form: HTMLElement): void {
+  form.querySelectorAll<HTMLElement>('[data-err]').forEach((el) => (el.textContent = ''));
+  form.querySelectorAll('[aria-invalid]').forEach((el) => el.removeAttribute('aria-invalid'));
+  const box = messageBox(form);
+  box.textContent = '';
+  box.className = 'msg';
+}
+
+export function say(box: HTMLElement, text: string, kind: 'error' | 'ok' | 'info' = 'info'): void {
+  box.textContent = text;
+  box.className = `msg ${kind}`;
+}
+
+function markField(form: HTMLElement, field: string, text: string): boolean {
+  const slot = form.querySelector<HTMLElement>(`[data-err="${field}"]`);
+  if (!slot) return false;
+  slot.textContent = text;
+  form.querySelector(`[name="${field}"]`)?.setAttribute('aria-invalid', 'true');
+  return true;
+}
+
+/** Shows an API failure: `fields` under their inputs, the `reason` in the form's message line. */
+export function showError(form: HTMLElement, err: unknown): void {
+  clearErrors(form);
+  if (!(err instanceof ApiError)) {
+    say(messageBox(form), '出错了，请重试', 'error');
+    console.error(err);
+    return;
+  }
+  const { fields = {}, reason } = err.info;
+  const unplaced = Object.entries(fields).filter(([name, msg]) => !markField(form, name, fieldText(name, msg)));
+  const field = REASON_FIELD[reason];
+  const placed = field !== undefined && markField(form, field, reasonText(err.info));
+  const extra = unplaced.map(([name, msg]) => `${name}: ${msg}`).join('；');
+  if (extra) say(messageBox(form), `${reasonText(err.info)}：${extra}`, 'error');
+  else if (!placed) say(messageBox(form), reasonText(err.info), 'error');
+}
+
+/** Runs `action` with the form's submit button disabled; errors are shown on the form. */
+export function onSubmit(form: HTMLFormElement, action: (v: Record<string, string>) => Promise<void>): void {
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const button = $<HTMLButtonElement>('button[type="submit"]', form);
+    button.disabled = true;
+    clearErrors(form);
+    try {
+      await action(values(form));
+    } catch (err) {
+      showError(form, err);
+    } finally {
+      button.disabled = false;
+    }
+  });
+}
+
+/**
+ * "发送验证码" with a visible countdown: `resend_in` from the API (60 s by default), or `Retry-After` when
+ * the API says a code was sent too recently (429 10111).
+ */
+export function smsButton(form: HTMLFormElement): void {
+  const button = $<HTMLButtonElement>('.send-code', form);
+  const label = button.textContent ?? '发送验证码';
+  const countdown = (seconds: number) => {
+    let left = Math.max(1, Math.ceil(seconds));
+    button.disabled = true;
+    const tick = () => {
+      if (left <= 0) {
+        button.disabled = false;
+        button.textContent = '重新发送';
+        return;
+      }
+      button.textContent = `${left--} 秒后重发`;
+      setTimeout(tick, 1000);
+    };
+    tick();
+  };
+  button.addEventListener('click', async () => {
+    clearErrors(form);
+    button.disabled = true;
+    try {
+      const { data } = await api<{ resend_in?: number }>('POST', '/v1/users/sms/code', { phone: values(form).phone });
+      say(messageBox(form), '验证码已发送，请查收短信', 'ok');
+      countdown(data.resend_in ?? 60);
+    } catch (err) {
+      showError(form, err);
+      const info = err instanceof ApiError ? err.info : undefined;
+      if (info?.reason === 'sms_too_frequent' && info.retryAfter) countdown(info.retryAfter);
+      else button.disabled = false;
+      if (!button.disabled) button.textContent = label;
+    }
+  });
+}
+
+/** `+8613800138000` → `138****8000`. */
+export function maskPhone(phone: string | null): string {
+  if (!phone) return '未绑定';
+  const digits = phone.replace(/^\+86/, '');
+  return digits.length === 11 ? `${digits.slice(0, 3)}****${digits.slice(7)}` : digits;
+}
+
+/** Tabs: buttons with data-tab show the element with the same data-panel inside `root`. */
+export function tabs(root: HTMLElement): void {
+  const buttons = root.querySelectorAll<HTMLButtonElement>('[data-tab]');
+  buttons.forEach((button) =>
+    button.addEventListener('click', () => {
+      buttons.forEach((b) => b.setAttribute('aria-selected', String(b === button)));
+      root.querySelectorAll<HTMLElement>('[data-panel]').forEach((p) => (p.hidden = p.dataset.panel !== button.dataset.tab));
+    }),
+  );
+}
