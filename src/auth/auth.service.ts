@@ -29,8 +29,10 @@ export class AuthService {
   ) {}
 
   async register(dto: RegisterDto, meta: RequestMeta): Promise<SignedIn> {
-    await this.users.assertAvailable(dto);
+    // Usernames are public; whether a phone or email is registered is told only to whoever proved the phone.
+    await this.users.assertAvailable({ username: dto.username });
     await this.sms.verify(dto.phone, dto.verify);
+    await this.users.assertAvailable({ phone: dto.phone, email: dto.email });
     const passwordHash = await this.hasher.hash(dto.password);
     const user = await this.users.create({ username: dto.username, phone: dto.phone, email: dto.email, passwordHash });
     // The account exists either way; a mail-queue failure only means the user asks for a new mail later.
@@ -41,14 +43,11 @@ export class AuthService {
 
   /** One uniform 401 for an unknown account and a wrong password, costing the same time. */
   async passwordLogin(dto: PasswordLoginDto, meta: RequestMeta): Promise<SignedIn> {
-    await this.loginGuard.assertAllowed(dto.account, meta.ip);
     const user = await this.users.findByAccount(dto.account);
-    if (!(await this.hasher.verify(user?.passwordHash ?? null, dto.password)) || !user?.passwordHash) {
-      await this.loginGuard.recordFailure(dto.account, meta.ip);
+    if (!(await this.loginGuard.verifyPassword(user, dto.account, dto.password, meta.ip)) || !user) {
       await this.audit.record('sign_in_failed', user?.id ?? null, meta, { method: 'password' });
       throw Errors.invalidCredentials();
     }
-    await this.loginGuard.recordSuccess(dto.account);
     return this.signIn(user, meta, 'password');
   }
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { Errors } from '../common/app-error.js';
 import type { RequestMeta } from '../common/request-context.js';
@@ -35,14 +35,20 @@ export class TokensService {
   /** A JWT access token and an opaque refresh token, starting a new session unless `familyId` continues one. */
   async issue(userId: string, meta: RequestMeta, familyId: string = randomUUID(), manager: EntityManager = this.db.manager): Promise<TokenPair> {
     const refreshToken = randomBytes(32).toString('base64url');
-    await manager.insert(RefreshToken, {
-      userId,
-      familyId,
-      tokenHash: hashToken(refreshToken),
-      expiresAt: new Date(Date.now() + this.config.jwt.refreshTtlSeconds * 1000),
-      ip: meta.ip,
-      userAgent: meta.userAgent,
-    });
+    await manager
+      .insert(RefreshToken, {
+        userId,
+        familyId,
+        tokenHash: hashToken(refreshToken),
+        expiresAt: new Date(Date.now() + this.config.jwt.refreshTtlSeconds * 1000),
+        ip: meta.ip,
+        userAgent: meta.userAgent,
+      })
+      .catch((err: unknown) => {
+        // The account was deleted while this sign-in or refresh was under way (foreign key gone).
+        if (err instanceof QueryFailedError && (err.driverError as { code?: string }).code === '23503') throw Errors.unauthenticated('account_gone');
+        throw err;
+      });
     const claims: AccessClaims = { sub: userId, sid: familyId };
     return { token: await this.jwt.signAsync(claims), refresh_token: refreshToken, expires_in: this.config.jwt.accessTtlSeconds };
   }
@@ -53,16 +59,19 @@ export class TokensService {
    */
   async rotate(refreshToken: string, meta: RequestMeta): Promise<TokenPair & { userId: string }> {
     const tokenHash = hashToken(refreshToken);
-    // Postgres answers an UPDATE … RETURNING through TypeORM's query() as [rows, affectedCount].
-    const [rows] = (await this.db.query(
-      `UPDATE refresh_tokens SET used_at = now()
-        WHERE token_hash = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()
-        RETURNING user_id, family_id`,
-      [tokenHash],
-    )) as [Array<{ user_id: string; family_id: string }>, number];
-    const row = rows[0];
-    if (!row) throw await this.explainRejection(tokenHash, meta);
-    const pair = await this.issue(row.user_id, meta, row.family_id);
+    // The claim and the next token commit together: a failed insert must not leave the session dead.
+    const claimed = await this.db.transaction(async (m) => {
+      // Postgres answers an UPDATE … RETURNING through TypeORM's query() as [rows, affectedCount].
+      const [rows] = (await m.query(
+        `UPDATE refresh_tokens SET used_at = now()
+          WHERE token_hash = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()
+          RETURNING user_id, family_id`,
+        [tokenHash],
+      )) as [Array<{ user_id: string; family_id: string }>, number];
+      return rows[0] ? { row: rows[0], pair: await this.issue(rows[0].user_id, meta, rows[0].family_id, m) } : null;
+    });
+    if (!claimed) throw await this.explainRejection(tokenHash, meta);
+    const { row, pair } = claimed;
     // A revocation that ran between the claim above and the insert did not see the new row: re-check.
     const [revoked] = (await this.db.query(
       `UPDATE refresh_tokens SET revoked_at = now()

@@ -1,5 +1,6 @@
 import { HttpException, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { QueryFailedError } from 'typeorm';
 import { AppError, Errors } from './app-error.js';
 
 export interface ErrorBody {
@@ -10,8 +11,15 @@ export interface ErrorBody {
 const logger = new Logger('Errors');
 
 /** Maps any thrown value (ours, Nest's, Fastify's) to an AppError; unknown ones become a 500 with a reference. */
+// PostgreSQL data exceptions caused by a client's value: NUL or untranslatable characters, too long, bad
+// number, date or uuid text. Validation should catch them first; this keeps any gap a 400, never a 500.
+const REJECTED_INPUT = new Set(['22021', '22P05', '22001', '22003', '22007', '22008', '22P02']);
+
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  if (err instanceof QueryFailedError && REJECTED_INPUT.has((err.driverError as { code?: string }).code ?? '')) {
+    return Errors.badRequest('invalid_parameters', 'A value contains characters or a format that cannot be stored');
+  }
   const status = statusOf(err);
   if (status === 413) return Errors.payloadTooLarge();
   if (status === 404) return Errors.notFound('route_not_found', 'No such route');

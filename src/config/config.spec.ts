@@ -20,6 +20,7 @@ const strongProd = {
   RONGLIAN_AUTH_TOKEN: 'a-real-token-value',
   RONGLIAN_APP_ID: 'app',
   ENCRYPTION_KEYS: `3:${Buffer.alloc(32, 1).toString('base64')}`,
+  SMTP_URL: 'smtp://mail.example.com:587',
 };
 
 describe('loadConfig', () => {
@@ -58,6 +59,7 @@ describe('loadConfig', () => {
     expect(problems({ ...strongProd, JWT_SECRET: 'changeme' }).join()).toContain('JWT_SECRET');
     expect(problems({ ...strongProd, RONGLIAN_AUTH_TOKEN: 'placeholder' }).join()).toContain('RONGLIAN_AUTH_TOKEN');
     expect(problems({ ...strongProd, SMS_DRIVER: 'log' }).join()).toContain('SMS_DRIVER');
+    expect(problems({ ...strongProd, MAIL_DRIVER: 'log' }).join()).toContain('MAIL_DRIVER');
   });
 
   it('refuses argon2 parameters below the OWASP minimum', () => {

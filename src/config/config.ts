@@ -110,6 +110,8 @@ function build(r: Reader): AppConfig {
   if (!/^\d+$/.test(ronglian.templateId)) r.fail('RONGLIAN_TEMPLATE_ID', 'must be numeric');
 
   const encryption = encryptionKeys(r, prod);
+  const mailDriver = r.oneOf('MAIL_DRIVER', ['smtp', 'log'] as const, r.str('SMTP_URL', '') ? 'smtp' : 'log');
+  if (prod && mailDriver === 'log') r.fail('MAIL_DRIVER', 'log is refused in production: set SMTP_URL (activation mails would be dropped)');
 
   return Object.freeze({
     env,
@@ -175,7 +177,7 @@ function build(r: Reader): AppConfig {
       timeoutMs: r.int('WECHAT_TIMEOUT_MS', 5000, 100, 60000),
     },
     mail: {
-      driver: r.oneOf('MAIL_DRIVER', ['smtp', 'log'] as const, r.str('SMTP_URL', '') ? 'smtp' : 'log'),
+      driver: mailDriver,
       smtpUrl: r.str('SMTP_URL', ''),
       from: r.str('MAIL_FROM', 'nest-auth-cn <no-reply@localhost>'),
       activationUrl: r.url('ACTIVATION_URL', 'http://127.0.0.1:3000/active.html'),

@@ -79,8 +79,18 @@ export class IdentitiesService {
       .where('i.user_id = :userId AND i.provider = :provider', { userId, provider })
       .getOne();
     if (!identity) throw identityErrors.notLinked(provider);
+    const credential = this.openQuietly(identity.credentialEnc);
     await this.db.getRepository(Identity).delete({ id: identity.id });
-    return { credential: identity.credentialEnc ? this.box.open(identity.credentialEnc) : null };
+    return { credential };
+  }
+
+  /** A credential sealed under a key version no longer configured cannot be revoked; that is not an error. */
+  openQuietly(sealed: string | null): string | null {
+    try {
+      return sealed ? this.box.open(sealed) : null;
+    } catch {
+      return null;
+    }
   }
 
   listForUser(userId: string): Promise<Identity[]> {

@@ -33,6 +33,11 @@ export class RateLimiter {
     return { allowed: n < max, count: n, retryAfter: ttl > 0 ? ttl : 1 };
   }
 
+  /** Gives one counted hit back (an attempt that turned out fine). */
+  async release(key: string): Promise<void> {
+    await this.redis.decr(`limit:${key}`);
+  }
+
   async reset(key: string): Promise<void> {
     await this.redis.del(`limit:${key}`);
   }

@@ -53,8 +53,8 @@ function setup() {
       listForUser: jest.fn(async () => [] as Array<{ provider: string }>),
     },
     sms: { verify: jest.fn(async () => undefined) },
-    hasher: { hash: jest.fn(async () => 'hash'), verify: jest.fn(async () => true) },
-    loginGuard: { assertAllowed: jest.fn(async () => undefined), recordFailure: jest.fn(async () => undefined), recordSuccess: jest.fn(async () => undefined) },
+    hasher: { hash: jest.fn(async () => 'hash') },
+    loginGuard: { verifyPassword: jest.fn(async () => true) },
     auth: { signIn: jest.fn(async () => tokens) },
     profiles: { invalidate: jest.fn(async () => undefined) },
     activation: { sendActivation: jest.fn(async () => true) },
@@ -118,17 +118,17 @@ describe('BindService.bindExisting', () => {
 
   it('counts a wrong password like a login failure and keeps the ticket', async () => {
     const { service, fakes, tickets } = setup();
-    fakes.hasher.verify.mockResolvedValueOnce(false);
+    fakes.loginGuard.verifyPassword.mockResolvedValueOnce(false);
     await expect(service.bindExisting(input, meta)).rejects.toMatchObject({ status: 401, code: 10116 });
-    expect(fakes.loginGuard.recordFailure).toHaveBeenCalledWith('old', '1.2.3.4');
+    expect(fakes.loginGuard.verifyPassword).toHaveBeenCalledWith(expect.anything(), 'old', 'pw', '1.2.3.4');
     expect(tickets.live.has(TICKET)).toBe(true);
   });
 
   it('is refused while login is locked', async () => {
     const { service, fakes } = setup();
-    fakes.loginGuard.assertAllowed.mockRejectedValueOnce(Errors.rateLimited('too_many_login_failures', 60));
+    fakes.loginGuard.verifyPassword.mockRejectedValueOnce(Errors.rateLimited('too_many_login_failures', 60));
     await expect(service.bindExisting(input, meta)).rejects.toMatchObject({ status: 429 });
-    expect(fakes.users.findByAccount).not.toHaveBeenCalled();
+    expect(fakes.identities.bind).not.toHaveBeenCalled();
   });
 
   it('refuses an account that already has a Weibo, keeping the ticket', async () => {
@@ -143,6 +143,5 @@ describe('BindService.bindExisting', () => {
     await expect(service.bindExisting(input, meta)).resolves.toEqual(tokens);
     expect(writes).toEqual(['bind 1000000001 u2']);
     expect(fakes.profiles.invalidate).toHaveBeenCalledWith('u2');
-    expect(fakes.loginGuard.recordSuccess).toHaveBeenCalledWith('old');
   });
 });

@@ -54,8 +54,9 @@ export class BindService {
 
   async createAccount(input: NewAccountInput, meta: RequestMeta): Promise<SignedIn> {
     await this.requireTicket(input.bind_ticket);
-    await this.users.assertAvailable(input);
+    await this.users.assertAvailable({ username: input.username });
     await this.sms.verify(input.phone, input.verify);
+    await this.users.assertAvailable({ phone: input.phone, email: input.email });
     const passwordHash = await this.hasher.hash(input.password);
     const uid = await this.claim(input.bind_ticket);
     const user = await this.inOneTransaction(async (manager) => {
@@ -93,13 +94,8 @@ export class BindService {
   }
 
   private async checkPassword(account: string, password: string, ip: string): Promise<User> {
-    await this.loginGuard.assertAllowed(account, ip);
     const user = await this.users.findByAccount(account);
-    if (!(await this.hasher.verify(user?.passwordHash ?? null, password)) || !user?.passwordHash) {
-      await this.loginGuard.recordFailure(account, ip);
-      throw Errors.invalidCredentials();
-    }
-    await this.loginGuard.recordSuccess(account);
+    if (!(await this.loginGuard.verifyPassword(user, account, password, ip)) || !user) throw Errors.invalidCredentials();
     return user;
   }
 

@@ -8,6 +8,7 @@ import { AppConfig } from '../config/config.js';
 import { SMS_QUEUE } from '../infra/queues.js';
 import { redisScript } from '../infra/redis-script.js';
 import { REDIS } from '../infra/redis.module.js';
+import { ipBucket } from '../limits/ip-bucket.js';
 import type { SmsJob } from './sms-job.js';
 import { smsKeys, SmsRequestStore } from './sms-request.store.js';
 
@@ -59,7 +60,7 @@ export class SmsCodeService {
     const { codeTtlSeconds, cooldownSeconds, ipHourlyCap, dailyCap } = this.config.sms;
     const requestId = randomUUID().replaceAll('-', '');
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-    const keys = [smsKeys.cooldown(phone), `limit:sms:ip:${ip}`, `limit:sms:day:${phone}`, smsKeys.code(phone), smsKeys.request(requestId)];
+    const keys = [smsKeys.cooldown(phone), `limit:sms:ip:${ipBucket(ip)}`, `limit:sms:day:${phone}`, smsKeys.code(phone), smsKeys.request(requestId)];
     const args = [requestId, cooldownSeconds, ipHourlyCap, dailyCap, this.digest(phone, code), codeTtlSeconds];
     const [outcome, wait] = (await ISSUE(this.redis, keys, args)) as [string, number];
     if (outcome === 'cooldown') throw Errors.smsTooFrequent(Math.ceil(wait / 1000));

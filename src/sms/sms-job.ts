@@ -1,4 +1,4 @@
-/** The payload of one `sms` queue job. The code is in clear only here, and the job is removed once done. */
+/** One `sms` queue job. The code is in clear only here: a sent job is removed, a failed one has its code blanked. */
 export interface SmsJob {
   requestId: string;
   phone: string;

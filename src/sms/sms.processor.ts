@@ -42,6 +42,7 @@ export class SmsProcessor implements OnModuleInit {
       await this.jobs.record(SMS_QUEUE, !transient || lastTry ? 'failed' : 'retried', reason);
       if (!transient || lastTry) {
         await this.requests.markFailed(requestId, phone, reason);
+        await job.update({ ...job.data, code: '' }); // kept in the failed set for operators, without the code
         await job.discard();
       }
       throw err;

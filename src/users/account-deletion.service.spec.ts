@@ -35,8 +35,9 @@ function setup(weiboSealed: string | null = 'sealed-token') {
       del: jest.fn(async (...keys: string[]) => (steps.push(`del ${keys.join(' ')}`), keys.length)),
     },
     users: { findByAccountId: jest.fn(async (): Promise<object | null> => user) },
-    hasher: { verify: jest.fn(async (hash: string | null, p: string) => hash === 'hash' && p === 'right password') },
-    loginGuard: { assertAllowed: jest.fn(async () => undefined), recordFailure: jest.fn(async () => undefined), recordSuccess: jest.fn(async () => undefined) },
+    loginGuard: {
+      verifyPassword: jest.fn(async (u: { passwordHash: string | null } | null, _a: string, p: string, _ip: string) => u?.passwordHash === 'hash' && p === 'right password'),
+    },
     sms: { verify: jest.fn(async () => undefined) },
     box: { open: jest.fn((s: string) => `open(${s})`) },
     weibo: { revoke: jest.fn(async () => true) },
@@ -44,7 +45,7 @@ function setup(weiboSealed: string | null = 'sealed-token') {
     audit: { record: jest.fn(async () => void steps.push('audit')) },
   };
   const f = fakes as Record<keyof typeof fakes, never>;
-  const service = new AccountDeletionService(f.db, f.redis, f.users, f.hasher, f.loginGuard, f.sms, f.box, f.weibo, f.profiles, f.audit);
+  const service = new AccountDeletionService(f.db, f.redis, f.users, f.loginGuard, f.sms, f.box, f.weibo, f.profiles, f.audit);
   return { service, fakes, rows, steps };
 }
 
@@ -76,15 +77,15 @@ describe('AccountDeletionService', () => {
   it('refuses a wrong password with 401, counted like a login failure, deleting nothing', async () => {
     const { service, fakes, rows } = setup();
     await expect(service.delete(auth, { password: 'guess' }, meta)).rejects.toEqual(Errors.invalidCredentials());
-    expect(fakes.loginGuard.recordFailure).toHaveBeenCalledWith('xiaoming', '1.2.3.4');
+    expect(fakes.loginGuard.verifyPassword).toHaveBeenCalledWith(expect.objectContaining({ id: 'u1' }), 'xiaoming', 'guess', '1.2.3.4');
     expect(rows.user).toBe(true);
   });
 
-  it('refuses a password for an account that has none, after the same dummy verification', async () => {
+  it('refuses a password for an account that has none (the guard still spends a verification)', async () => {
     const { service, fakes } = setup();
     fakes.users.findByAccountId.mockResolvedValueOnce({ ...user, passwordHash: null });
     await expect(service.delete(auth, { password: 'right password' }, meta)).rejects.toMatchObject({ status: 401 });
-    expect(fakes.hasher.verify).toHaveBeenCalledWith(null, 'right password');
+    expect(fakes.loginGuard.verifyPassword).toHaveBeenCalledTimes(1);
   });
 
   it('refuses a code for an account without a phone (10112)', async () => {

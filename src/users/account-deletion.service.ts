@@ -5,7 +5,6 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/jwt-auth.guard.js';
 import { LoginGuardService } from '../auth/login-guard.service.js';
-import { PasswordHasher } from '../auth/password.hasher.js';
 import { Errors } from '../common/app-error.js';
 import type { RequestMeta } from '../common/request-context.js';
 import { SecretBox } from '../common/secret-box.js';
@@ -33,7 +32,6 @@ export class AccountDeletionService {
     @InjectDataSource() private readonly db: DataSource,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly users: UsersService,
-    private readonly hasher: PasswordHasher,
     private readonly loginGuard: LoginGuardService,
     private readonly sms: SmsCodeService,
     private readonly box: SecretBox,
@@ -65,12 +63,7 @@ export class AccountDeletionService {
       await this.sms.verify(user.phone, dto.verify);
       return 'sms';
     }
-    await this.loginGuard.assertAllowed(user.username, ip);
-    if (!(await this.hasher.verify(user.passwordHash, dto.password!)) || !user.passwordHash) {
-      await this.loginGuard.recordFailure(user.username, ip);
-      throw Errors.invalidCredentials();
-    }
-    await this.loginGuard.recordSuccess(user.username);
+    if (!(await this.loginGuard.verifyPassword(user, user.username, dto.password!, ip))) throw Errors.invalidCredentials();
     return 'password';
   }
 

@@ -30,17 +30,17 @@ function setup(current = { id: 'u1', phone: '+8613800138000', email: 'old@exampl
 }
 
 describe('AccountService.changePhone', () => {
-  it('checks availability, spends the code of the new phone, writes, then records', async () => {
+  it('spends the code of the new phone, then checks availability, writes and records', async () => {
     const { service, steps } = setup();
     await expect(service.changePhone('u1', { phone: NEW_PHONE, verify: '123456' }, meta)).resolves.toEqual({ phone: NEW_PHONE });
-    expect(steps).toEqual([`available {"phone":"${NEW_PHONE}"}`, `verify ${NEW_PHONE}`, `update {"phone":"${NEW_PHONE}"}`, 'invalidate', 'audit phone_changed']);
+    expect(steps).toEqual([`verify ${NEW_PHONE}`, `available {"phone":"${NEW_PHONE}"}`, `update {"phone":"${NEW_PHONE}"}`, 'invalidate', 'audit phone_changed']);
   });
 
-  it('answers 409 before spending the code', async () => {
+  it('reveals a taken phone only after the code proved it (no enumeration)', async () => {
     const { service, fakes } = setup();
     fakes.users.assertAvailable.mockRejectedValueOnce(Errors.taken('phone'));
     await expect(service.changePhone('u1', { phone: NEW_PHONE, verify: '123456' }, meta)).rejects.toMatchObject({ status: 409 });
-    expect(fakes.sms.verify).not.toHaveBeenCalled();
+    expect(fakes.sms.verify).toHaveBeenCalled();
   });
 
   it('maps a lost race on the unique index to 409', async () => {

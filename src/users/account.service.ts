@@ -31,12 +31,12 @@ export class AccountService {
     private readonly audit: AuditService,
   ) {}
 
-  /** The code proves the new phone; 409 is checked first so a taken phone does not spend it. */
+  /** The code proves the new phone; only then is "taken" revealed (to the phone's owner). */
   async changePhone(userId: string, dto: PhoneChangeDto, meta: RequestMeta): Promise<{ phone: string }> {
     const user = await this.current(userId);
     const changed = user.phone !== dto.phone;
-    if (changed) await this.users.assertAvailable({ phone: dto.phone });
     await this.sms.verify(dto.phone, dto.verify);
+    if (changed) await this.users.assertAvailable({ phone: dto.phone });
     if (!changed) return { phone: dto.phone };
     await this.write(userId, { phone: dto.phone });
     await this.audit.record('phone_changed', userId, meta);
@@ -47,9 +47,10 @@ export class AccountService {
   async changeEmail(userId: string, dto: EmailChangeDto, meta: RequestMeta): Promise<{ email: string; email_verified: boolean }> {
     const user = await this.current(userId);
     if (user.email?.toLowerCase() === dto.email.toLowerCase()) return { email: user.email, email_verified: user.emailVerified };
-    await this.users.assertAvailable({ email: dto.email });
+    // Counted before "taken" is revealed, so the answer cannot be used to test addresses without limit.
     const daily = await this.limiter.hit(`email-change:${userId}`, EMAIL_CHANGES_PER_DAY, 86400);
     if (!daily.allowed) throw Errors.rateLimited('email_change_limit', daily.retryAfter);
+    await this.users.assertAvailable({ email: dto.email });
     await this.write(userId, { email: dto.email, emailVerified: false });
     // The change stands either way; a mail that could not be queued is asked for again with /me/activation.
     await this.activation.sendActivation(userId).catch((err: Error) => logger.warn(`activation mail not queued: ${err.message}`));

@@ -19,10 +19,10 @@ function setup(passwordHash: string | null = 'old-hash') {
       }),
     },
     users: { findByAccountId: jest.fn(async (): Promise<object | null> => ({ id: 'u1', username: 'xiaoming', passwordHash })) },
-    hasher: { hash: jest.fn(async () => 'new-hash'), verify: jest.fn(async (_h: string | null, p: string) => p === 'old password') },
+    hasher: { hash: jest.fn(async () => 'new-hash') },
     tokens: { issue: jest.fn(async (_u: string, _m: unknown, family: unknown, m: unknown) => (steps.push(`issue ${family} ${m === manager}`), pair)) },
     sessions: { revokeAll: jest.fn(async (id: string, keep: string | null, m: unknown) => (steps.push(`revokeAll ${id} ${keep} ${m === manager}`), 1)) },
-    loginGuard: { assertAllowed: jest.fn(async () => undefined), recordFailure: jest.fn(async () => undefined), recordSuccess: jest.fn(async () => undefined) },
+    loginGuard: { verifyPassword: jest.fn(async (_u: unknown, _a: string, p: string, _ip: string) => p === 'old password') },
     profiles: { invalidate: jest.fn(async () => undefined) },
     audit: { record: jest.fn(async () => undefined) },
   };
@@ -36,7 +36,7 @@ describe('PasswordChangeService', () => {
     const { service, fakes, steps } = setup();
     await expect(service.change(auth, { old_password: 'old password', password: 'new password!' }, meta)).resolves.toEqual({ username: 'xiaoming', ...pair });
     expect(steps).toEqual(['begin', 'update {"id":"u1"} passwordHash', 'revokeAll u1 null true', 'issue undefined true', 'commit']);
-    expect(fakes.loginGuard.recordSuccess).toHaveBeenCalledWith('xiaoming');
+    expect(fakes.loginGuard.verifyPassword).toHaveBeenCalledWith(expect.objectContaining({ id: 'u1' }), 'xiaoming', 'old password', '1.2.3.4');
     expect(fakes.audit.record).toHaveBeenCalledWith('password_changed', 'u1', meta, { first: false });
     expect(fakes.profiles.invalidate).toHaveBeenCalledWith('u1');
   });
@@ -44,15 +44,14 @@ describe('PasswordChangeService', () => {
   it('refuses a wrong old password with 401, counted like a login failure, changing nothing', async () => {
     const { service, fakes } = setup();
     await expect(service.change(auth, { old_password: 'guess', password: 'new password!' }, meta)).rejects.toEqual(Errors.invalidCredentials());
-    expect(fakes.loginGuard.recordFailure).toHaveBeenCalledWith('xiaoming', '1.2.3.4');
     expect(fakes.db.transaction).not.toHaveBeenCalled();
   });
 
   it('checks the login limit before the password', async () => {
     const { service, fakes } = setup();
-    fakes.loginGuard.assertAllowed.mockRejectedValueOnce(Errors.rateLimited('too_many_login_failures', 60));
+    fakes.loginGuard.verifyPassword.mockRejectedValueOnce(Errors.rateLimited('too_many_login_failures', 60));
     await expect(service.change(auth, { old_password: 'old password', password: 'new password!' }, meta)).rejects.toMatchObject({ status: 429 });
-    expect(fakes.hasher.verify).not.toHaveBeenCalled();
+    expect(fakes.db.transaction).not.toHaveBeenCalled();
   });
 
   it('needs the old password when there is one (400 naming it)', async () => {
@@ -63,7 +62,7 @@ describe('PasswordChangeService', () => {
   it('lets an account without a password set its first one', async () => {
     const { service, fakes } = setup(null);
     await service.change(auth, { password: 'new password!' }, meta);
-    expect(fakes.hasher.verify).not.toHaveBeenCalled();
+    expect(fakes.loginGuard.verifyPassword).not.toHaveBeenCalled();
     expect(fakes.audit.record).toHaveBeenCalledWith('password_changed', 'u1', meta, { first: true });
   });
 

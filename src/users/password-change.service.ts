@@ -50,11 +50,6 @@ export class PasswordChangeService {
 
   private async checkOld(user: User, oldPassword: string | undefined, ip: string): Promise<void> {
     if (oldPassword === undefined) throw Errors.validation({ old_password: 'is required to change an existing password' });
-    await this.loginGuard.assertAllowed(user.username, ip);
-    if (!(await this.hasher.verify(user.passwordHash, oldPassword))) {
-      await this.loginGuard.recordFailure(user.username, ip);
-      throw Errors.invalidCredentials();
-    }
-    await this.loginGuard.recordSuccess(user.username);
+    if (!(await this.loginGuard.verifyPassword(user, user.username, oldPassword, ip))) throw Errors.invalidCredentials();
   }
 }

@@ -29,7 +29,7 @@ function setup() {
       hit: jest.fn(async (key: string) => (counts.set(key, (counts.get(key) ?? 0) + 1), { allowed: true, count: 1, retryAfter: 1 })),
       reset: jest.fn(async (key: string) => void counts.delete(key)),
     },
-    loginGuard: { recordSuccess: jest.fn(async () => undefined) },
+    loginGuard: { forget: jest.fn(async () => undefined) },
     config: loadConfig({}),
     profiles: { invalidate: jest.fn(async () => undefined) },
     audit: { record: jest.fn(async () => undefined) },
@@ -46,7 +46,7 @@ describe('PasswordResetService', () => {
     expect(steps).toEqual(['verify', 'hash', 'lookup', 'begin', 'update {"id":"u1"} passwordHash', 'revokeAll u1 null true', 'commit']);
     expect(fakes.audit.record).toHaveBeenCalledWith('password_reset', 'u1', meta);
     expect(fakes.profiles.invalidate).toHaveBeenCalledWith('u1');
-    expect(fakes.loginGuard.recordSuccess.mock.calls.map((c) => (c as unknown[])[0])).toEqual(['xiaoming', dto.phone, 'x@example.com']);
+    expect(fakes.loginGuard.forget).toHaveBeenCalledWith(expect.objectContaining({ username: 'xiaoming' }));
   });
 
   it('answers an unknown phone with a valid code like a wrong code, after the same hash', async () => {

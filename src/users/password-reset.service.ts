@@ -75,7 +75,6 @@ export class PasswordResetService {
 
   /** The guesses counted against the old password are moot once it is replaced. */
   private async forgetFailures(user: User, phone: string): Promise<void> {
-    const accounts = [user.username, phone, user.email].filter((a): a is string => Boolean(a));
-    await Promise.all([this.limiter.reset(phoneKey(phone)), ...accounts.map((a) => this.loginGuard.recordSuccess(a))]);
+    await Promise.all([this.limiter.reset(phoneKey(phone)), this.loginGuard.forget(user)]);
   }
 }

@@ -143,9 +143,10 @@ describe('PUT /v1/users/me/phone', () => {
     expect((await sql('SELECT phone FROM users WHERE id = $1', [user.id]))[0].phone).toBe(`+86${user.phone}`);
   });
 
-  it('answers 409 for a phone of another account', async () => {
+  it('answers 409 for a phone of another account, but only to whoever proves that phone', async () => {
     const [user, other] = await Promise.all([account(), account()]);
-    const answer = await change(user.token, { phone: other.phone, verify: '123456' });
+    expect((await change(user.token, { phone: other.phone, verify: '000000' })).body.code).toBe(10112);
+    const answer = await change(user.token, { phone: other.phone, verify: await requestCode(other.phone) });
     expect(answer.status).toBe(409);
     expect(answer.body).toMatchObject({ code: 10119, error: { reason: 'phone_taken' } });
   });

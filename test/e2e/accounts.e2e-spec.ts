@@ -39,11 +39,25 @@ describe('registration races', () => {
     expect(await sql('SELECT id FROM users WHERE phone = $1', [`+86${phone}`])).toHaveLength(1);
   });
 
-  it('refuses a taken phone with 409 before spending the code', async () => {
+  it('tells that a phone is taken only to whoever proves the phone (no enumeration)', async () => {
     const first = await register();
-    const answer = await call('POST', '/v1/users', { username: newUsername(), password: 'password123', phone: first.phone, email: `${newUsername()}@example.com`, verify: '123456' });
-    expect(answer.status).toBe(409);
-    expect(answer.body.error.reason).toBe('phone_taken');
+    const body = { username: newUsername(), password: 'password123', phone: first.phone, email: `${newUsername()}@example.com` };
+    const guess = await call('POST', '/v1/users', { ...body, verify: '000000' });
+    expect(guess.status).toBe(400);
+    expect(guess.body.code).toBe(10112);
+    const proved = await call('POST', '/v1/users', { ...body, verify: await requestCode(first.phone) });
+    expect(proved.status).toBe(409);
+    expect(proved.body.error.reason).toBe('phone_taken');
+  });
+
+  it('refuses a taken username with 409 before spending the code', async () => {
+    const first = await register();
+    const phone = newPhone();
+    const verify = await requestCode(phone);
+    const taken = await call('POST', '/v1/users', { username: first.username, password: 'password123', phone, email: `${newUsername()}@example.com`, verify });
+    expect(taken.body.error.reason).toBe('username_taken');
+    const ok = await call('POST', '/v1/users', { username: newUsername(), password: 'password123', phone, email: `${newUsername()}@example.com`, verify });
+    expect(ok.status).toBe(201);
   });
 });
 
@@ -64,6 +78,23 @@ describe('password login', () => {
     expect(locked.status).toBe(429);
     expect(locked.body).toMatchObject({ code: 10115, error: { reason: 'too_many_login_failures' } });
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it('counts parallel guesses: of 20 concurrent wrong passwords at most 5 are checked, the rest get 429', async () => {
+    const user = await register();
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => call('POST', '/v1/tokens', { account: user.username, password: 'wrong password' }, { ip: newIp() })),
+    );
+    expect(answers.filter((a) => a.status === 401).length).toBeLessThanOrEqual(5);
+    expect(answers.filter((a) => a.status === 429).length).toBeGreaterThanOrEqual(15);
+  });
+
+  it('shares one budget across username, phone and email of an account', async () => {
+    const user = await register();
+    for (const account of [user.username, user.phone, user.email, user.username, user.phone]) {
+      expect((await call('POST', '/v1/tokens', { account, password: 'wrong password' }, { ip: newIp() })).status).toBe(401);
+    }
+    expect((await call('POST', '/v1/tokens', { account: user.email, password: user.password }, { ip: newIp() })).status).toBe(429);
   });
 
   it('limits failures per client IP across accounts', async () => {

@@ -70,6 +70,23 @@ describe('field rules', () => {
   });
 });
 
+describe('values the database would refuse', () => {
+  it.each([
+    ['POST', '/v1/tokens', { account: 'a\u0000b', password: 'x' }],
+    ['POST', '/v1/users/weibo/bind', { bind_ticket: 'x'.repeat(43), account: 'a\u0000b', password: 'x' }],
+  ])('%s %s with a NUL character is a 4xx, not a 500', async (method, path, body) => {
+    const answer = await call(method, path, body);
+    expect(answer.status).toBeGreaterThanOrEqual(400);
+    expect(answer.status).toBeLessThan(500);
+  });
+
+  it('a username that is a phone number is refused (it could never sign in by username)', async () => {
+    const answer = await call('POST', '/v1/users', { username: '13800138000', password: 'password123', phone: '13800138000', email: 'a@b.cn', verify: '123456' });
+    expect(answer.status).toBe(400);
+    expect(Object.keys(answer.body.error.fields)).toEqual(['username']);
+  });
+});
+
 describe('everything else', () => {
   it('unknown routes get 404 in the envelope', async () => {
     const answer = await call('GET', '/v1/nope');

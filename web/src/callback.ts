@@ -5,7 +5,7 @@
 import { ApiError, api, saveTokens, signOut, type Tokens } from './api';
 import { reasonText } from './messages';
 import { $, onSubmit, say, smsButton, tabs } from './ui';
-import { LINK_FLAG } from './weibo';
+import { LINK_FLAG, STATE_KEY } from './weibo';
 
 interface BindOffer {
   bind_ticket: string;
@@ -17,6 +17,9 @@ const status = $('#status');
 const linking = sessionStorage.getItem(LINK_FLAG) === '1';
 sessionStorage.removeItem(LINK_FLAG);
 const query = location.search.slice(1);
+const expectedState = sessionStorage.getItem(STATE_KEY);
+sessionStorage.removeItem(STATE_KEY);
+const startedHere = Boolean(expectedState) && new URLSearchParams(query).get('state') === expectedState;
 // The code and state are single use: keep them out of the history and of any Referer.
 history.replaceState(null, '', location.pathname);
 
@@ -46,6 +49,10 @@ function offerBind(offer: BindOffer): void {
 }
 
 async function main(): Promise<void> {
+  if (!startedHere) {
+    say(status, '这个微博登录不是从本页面发起的，请重新点击"微博登录"', 'error');
+    return;
+  }
   try {
     const answer = await api<Tokens | BindOffer>('GET', `/v1/users/weibo/users?${query}`, undefined, { auth: linking });
     if (answer.code === 201) offerBind(answer.data as BindOffer);
