@@ -8,6 +8,7 @@ COPY src ./src
 COPY test/fakes ./test/fakes
 COPY test/support ./test/support
 COPY web ./web
+COPY scripts ./scripts
 RUN npm run build
 
 FROM node:20-bookworm-slim AS runtime
@@ -18,5 +19,5 @@ RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 USER node
 EXPOSE 3000
-# API by default; the worker service runs `node dist/src/worker.js`.
-CMD ["node", "dist/src/main.js"]
+# API by default; the worker service runs `node dist/bundle/worker.js`.
+CMD ["node", "dist/bundle/main.js"]

@@ -73,11 +73,11 @@ async function main() {
   const children = [fakes.child];
   try {
     // Start to /health/ready (migrations already run once, so this is a warm restart as in production).
-    const warm = startProcess('dist/src/main.js', env, 'api', SERVER_CPU);
+    const warm = startProcess('dist/bundle/main.js', env, 'api', SERVER_CPU);
     await waitReady(`${api}/health/ready`, warm, 60000);
     await stopProcess(warm);
     const t0 = performance.now();
-    const apiProc = startProcess('dist/src/main.js', env, 'api', SERVER_CPU);
+    const apiProc = startProcess('dist/bundle/main.js', env, 'api', SERVER_CPU);
     children.push(apiProc);
     await waitReady(`${api}/health/ready`, apiProc, 60000);
     const startMs = Math.round(performance.now() - t0);
@@ -87,7 +87,7 @@ async function main() {
     record('start', 'API RSS idle (MB)', idleRss.toFixed(1), '≤ 150', idleRss <= 150);
 
     // A signed-up user, through the real API, SMS worker and fake Ronglian.
-    const worker = startProcess('dist/src/worker.js', env, 'worker', SERVER_CPU);
+    const worker = startProcess('dist/bundle/worker.js', env, 'worker', SERVER_CPU);
     const phone = '13912345678';
     await post(`${api}/v1/users/sms/code`, { phone });
     let code;
@@ -162,7 +162,7 @@ async function main() {
         return { data: { requestId, phone: `+86136${String(i).padStart(8, '0')}`, code: '123456', ttlMinutes: 3 }, opts: { jobId: requestId, attempts: 5, backoff: { type: 'exponential', delay: 100 }, removeOnComplete: true } };
       }),
     );
-    const drainWorker = startProcess('dist/src/worker.js', env, 'worker', SERVER_CPU);
+    const drainWorker = startProcess('dist/bundle/worker.js', env, 'worker', SERVER_CPU);
     children.push(drainWorker);
     let first = 0;
     let accepted = 0;

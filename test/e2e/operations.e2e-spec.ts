@@ -14,7 +14,7 @@ const logLines: string[] = [];
 
 async function startApi(extra: Record<string, string> = {}): Promise<{ url: string; proc: ChildProcess }> {
   const port = await freePort();
-  const proc = startProcess('dist/src/main.js', { ...env, ...extra, PORT: String(port) }, `api:${port}`);
+  const proc = startProcess('dist/bundle/main.js', { ...env, ...extra, PORT: String(port) }, `api:${port}`);
   procs.push(proc);
   const url = `http://127.0.0.1:${port}`;
   await waitReady(`${url}/health/ready`, proc);
@@ -22,7 +22,7 @@ async function startApi(extra: Record<string, string> = {}): Promise<{ url: stri
 }
 
 function startWorker(): ChildProcess {
-  const proc = startProcess('dist/src/worker.js', env, 'worker:ops');
+  const proc = startProcess('dist/bundle/worker.js', env, 'worker:ops');
   procs.push(proc);
   return proc;
 }

@@ -29,8 +29,8 @@ export default async function setup(): Promise<void> {
     ACTIVATION_URL: `http://127.0.0.1:${port}/active.html`,
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATA_DIR: mkdtempSync(join(tmpdir(), 'auth-e2e-pglite-')) }),
   };
-  const api = startProcess('dist/src/main.js', env, 'api');
-  const worker = startProcess('dist/src/worker.js', env, 'worker');
+  const api = startProcess('dist/bundle/main.js', env, 'api');
+  const worker = startProcess('dist/bundle/worker.js', env, 'worker');
   const stack: Stack = {
     api: `http://127.0.0.1:${port}`,
     databaseUrl: databaseUrl ?? null,

@@ -1,6 +1,6 @@
 /**
- * Starts the system under test as real processes: the fake providers, the API (dist/src/main.js) and a
- * separate queue worker (dist/src/worker.js), against real PostgreSQL and Redis. Used by the e2e global
+ * Starts the system under test as real processes: the fake providers, the API (dist/bundle/main.js) and a
+ * separate queue worker (dist/bundle/worker.js), against real PostgreSQL and Redis. Used by the e2e global
  * setup and by bench/. Requires `npm run build` first (the test script does it).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
