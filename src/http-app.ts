@@ -2,9 +2,11 @@ import helmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { LogController } from 'fastify';
+import { LogController, type FastifyReply } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module.js';
+import { renderError } from './common/error-envelope.js';
+import { parseJsonBody } from './common/json-body.js';
 import type { AppConfig } from './config/config.js';
 import { logContext } from './observability/log-context.js';
 import { createRootLogger, PinoNestLogger } from './observability/logger.js';
@@ -28,6 +30,11 @@ export async function createHttpApp(config: AppConfig): Promise<NestFastifyAppli
     loggerInstance: logger,
     // One line per request only at debug level; errors are logged by the exception filter either way.
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' }),
+    // Errors Fastify raises before routing (bad URL encoding, over-long parameters) get the envelope too.
+    frameworkErrors: (error: Error, _request: unknown, reply: FastifyReply) => {
+      const { status, body, headers } = renderError(error);
+      void reply.code(status).headers(headers).send(body);
+    },
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
@@ -35,8 +42,18 @@ export async function createHttpApp(config: AppConfig): Promise<NestFastifyAppli
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), adapter, {
     logger: new PinoNestLogger(logger),
+    bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
+  // JSON only: any other Content-Type is a 415 (see json-body.ts for why forms are refused).
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: config.bodyLimitBytes }, (_req, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
   const metrics = app.get(Metrics);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);

@@ -3,10 +3,13 @@ import { Logger } from '@nestjs/common';
 import { loadConfig } from './config/config.js';
 import { createHttpApp } from './http-app.js';
 import { prepareRuntime } from './infra/runtime.js';
+import { createRootLogger, PinoNestLogger } from './observability/logger.js';
 import { closeHttpGracefully, exitOnConfigError, onShutdownSignal } from './process.js';
 
 async function main(): Promise<void> {
-  const runtime = await prepareRuntime(loadConfig(), { database: true });
+  const config = loadConfig();
+  Logger.overrideLogger(new PinoNestLogger(createRootLogger(config, 'api'))); // start-up lines are JSON too
+  const runtime = await prepareRuntime(config, { database: true });
   const app = await createHttpApp(runtime.config);
   await app.listen(runtime.config.port, runtime.config.host);
   const logger = new Logger('Main');

@@ -110,13 +110,14 @@ function build(r: Reader): AppConfig {
   if (!/^\d+$/.test(ronglian.templateId)) r.fail('RONGLIAN_TEMPLATE_ID', 'must be numeric');
 
   const encryption = encryptionKeys(r, prod);
+  const port = r.int('PORT', 3000, 0, 65535);
   const mailDriver = r.oneOf('MAIL_DRIVER', ['smtp', 'log'] as const, r.str('SMTP_URL', '') ? 'smtp' : 'log');
   if (prod && mailDriver === 'log') r.fail('MAIL_DRIVER', 'log is refused in production: set SMTP_URL (activation mails would be dropped)');
 
   return Object.freeze({
     env,
     host: r.str('HOST', '0.0.0.0'),
-    port: r.int('PORT', 3000, 0, 65535),
+    port,
     databaseUrl: r.optionalUrl('DATABASE_URL'),
     dataDir: r.str('DATA_DIR', './data'),
     redisUrl: r.url('REDIS_URL', 'redis://127.0.0.1:6379'),
@@ -163,7 +164,7 @@ function build(r: Reader): AppConfig {
     weibo: {
       clientId: r.str('WEIBO_CLIENT_ID', ''),
       clientSecret: r.str('WEIBO_CLIENT_SECRET', ''),
-      redirectUri: r.url('WEIBO_REDIRECT_URI', 'http://127.0.0.1:3000/callback.html'),
+      redirectUri: r.url('WEIBO_REDIRECT_URI', `http://127.0.0.1:${port}/callback.html`),
       authorizeUrl: r.url('WEIBO_AUTHORIZE_URL', 'https://api.weibo.com/oauth2/authorize'),
       apiBase: r.url('WEIBO_API_BASE', 'https://api.weibo.com'),
       timeoutMs: r.int('WEIBO_TIMEOUT_MS', 5000, 100, 60000),
@@ -180,7 +181,7 @@ function build(r: Reader): AppConfig {
       driver: mailDriver,
       smtpUrl: r.str('SMTP_URL', ''),
       from: r.str('MAIL_FROM', 'nest-auth-cn <no-reply@localhost>'),
-      activationUrl: r.url('ACTIVATION_URL', 'http://127.0.0.1:3000/active.html'),
+      activationUrl: r.url('ACTIVATION_URL', `http://127.0.0.1:${port}/active.html`),
       activationTtlSeconds: r.int('ACTIVATION_TTL', 3 * 86400, 60, 30 * 86400),
       resendCooldownSeconds: r.int('ACTIVATION_RESEND_COOLDOWN', 60, 1, 86400),
       retryAttempts: r.int('MAIL_RETRY_ATTEMPTS', 5, 1, 20),

@@ -44,11 +44,20 @@ describe.each(routes)('%s %s', (method, path, valid) => {
     expectEnvelope(answer.body, 10101);
   });
 
-  it('rejects non-JSON content types without a 500', async () => {
-    const answer = await call(method, path, undefined, { raw: 'phone=138', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-    expect(answer.status).toBeGreaterThanOrEqual(400);
-    expect(answer.status).toBeLessThan(500);
-    expect(answer.body.code).toBeGreaterThanOrEqual(10100);
+  it.each(['application/x-www-form-urlencoded', 'text/plain', 'multipart/form-data; boundary=x'])('refuses %s with 415 (JSON only)', async (type) => {
+    const answer = await call(method, path, undefined, { raw: 'phone=138', headers: { 'content-type': type } });
+    expect(answer.status).toBe(415);
+    expect(answer.body.error.reason).toBe('unsupported_media_type');
+  });
+
+  it.each([
+    ['['.repeat(1500) + ']'.repeat(1500), 'too_deeply_nested'],
+    ['{"phone":"\\ud800"}', 'invalid_characters'],
+    ['{"__proto__":{"x":1}}', 'forbidden_key'],
+  ])('refuses a hostile body %#: %s', async (raw, reason) => {
+    const answer = await call(method, path, undefined, { raw });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.reason).toBe(reason);
   });
 });
 
@@ -88,6 +97,15 @@ describe('values the database would refuse', () => {
 });
 
 describe('everything else', () => {
+  it('malformed URLs and over-long path parameters get the envelope, not Fastify\'s own format', async () => {
+    for (const path of ['/v1/users/sms/code/%E0%A4%A', `/v1/users/sms/code/${'a'.repeat(5000)}`]) {
+      const answer = await call('GET', path);
+      expect(answer.status).toBeGreaterThanOrEqual(400);
+      expect(answer.status).toBeLessThan(500);
+      expectEnvelope(answer.body, answer.body.code);
+    }
+  });
+
   it('unknown routes get 404 in the envelope', async () => {
     const answer = await call('GET', '/v1/nope');
     expect(answer.status).toBe(404);
