@@ -20,4 +20,5 @@ COPY --from=build /app/dist ./dist
 USER node
 EXPOSE 3000
 # API by default; the worker service runs `node dist/bundle/worker.js`.
-CMD ["node", "dist/bundle/main.js"]
+# A smaller young generation keeps an idle API near 150 MB resident (README, Performance).
+CMD ["node", "--max-semi-space-size=2", "dist/bundle/main.js"]

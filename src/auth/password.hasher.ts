@@ -20,14 +20,33 @@ export class PasswordHasher {
   }
 
   hash(password: string): Promise<string> {
-    return argon2.hash(password, { type: argon2.argon2id, ...this.config.argon2 });
+    return this.limited(() => argon2.hash(password, { type: argon2.argon2id, ...this.config.argon2 }));
   }
 
   async verify(hash: string | null | undefined, password: string): Promise<boolean> {
     try {
-      return await argon2.verify(hash ?? this.dummyHash, password);
+      return await this.limited(() => argon2.verify(hash ?? this.dummyHash, password));
     } catch {
       return false;
+    }
+  }
+
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  /**
+   * At most ARGON2_CONCURRENCY hashes at once (default: cores − 1). Hashing runs in libuv's thread pool; with
+   * one hash thread per spare core the event-loop thread is never starved of CPU by them, so other requests
+   * keep their latency while logins queue (README, Performance).
+   */
+  private async limited<T>(work: () => Promise<T>): Promise<T> {
+    if (this.running >= this.config.argon2Concurrency) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.running++;
+    try {
+      return await work();
+    } finally {
+      this.running--;
+      this.waiting.shift()?.();
     }
   }
 }

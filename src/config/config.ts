@@ -2,6 +2,7 @@
  * The one place that reads the environment. `loadConfig()` validates every variable once and returns a
  * frozen object shared by the API, the worker and the TypeORM CLI data source.
  */
+import { availableParallelism } from 'node:os';
 import { parseEnv, type Reader } from './env-reader.js';
 
 export type NodeEnv = 'development' | 'production' | 'test';
@@ -29,6 +30,8 @@ export class AppConfig {
   admin: { user: string; password: string };
   jwt: { secret: string; issuer: string; accessTtlSeconds: number; refreshTtlSeconds: number };
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
+  /** Hashes computed at once; the rest wait, so hashing leaves CPU for the event loop. */
+  argon2Concurrency: number;
   sms: {
     driver: 'ronglian' | 'log';
     /** Run the SMS consumer inside the API process (development convenience). */
@@ -62,6 +65,8 @@ export class AppConfig {
     timeoutMs: number;
     stateTtlSeconds: number;
     ticketTtlSeconds: number;
+    /** States one client IP may ask for per 10 minutes (each is a Redis key for 10 minutes). */
+    statesPerIp: number;
   };
   wechat: { appId: string; secret: string; apiBase: string; timeoutMs: number };
   mail: {
@@ -141,6 +146,7 @@ function build(r: Reader): AppConfig {
       timeCost: r.int('ARGON2_TIME_COST', 2, 2, 20),
       parallelism: r.int('ARGON2_PARALLELISM', 1, 1, 16),
     },
+    argon2Concurrency: r.int('ARGON2_CONCURRENCY', Math.max(1, availableParallelism() - 1), 1, 64),
     sms: {
       driver: smsDriver,
       inlineWorker: r.bool('SMS_INLINE_WORKER', false),
@@ -170,6 +176,7 @@ function build(r: Reader): AppConfig {
       timeoutMs: r.int('WEIBO_TIMEOUT_MS', 5000, 100, 60000),
       stateTtlSeconds: r.int('WEIBO_STATE_TTL', 600, 30, 3600),
       ticketTtlSeconds: r.int('WEIBO_BIND_TICKET_TTL', 600, 30, 3600),
+      statesPerIp: r.int('WEIBO_STATES_PER_IP', 120, 1, 1_000_000),
     },
     wechat: {
       appId: r.str('WECHAT_APPID', ''),

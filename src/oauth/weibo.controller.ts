@@ -5,6 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import { CurrentUser, OptionalJwtAuthGuard, type AuthUser } from '../auth/jwt-auth.guard.js';
 import { Errors, WeiboErrors } from '../common/app-error.js';
 import { ReqMeta, type RequestMeta } from '../common/request-context.js';
+import { AppConfig } from '../config/config.js';
 import { ipBucket } from '../limits/ip-bucket.js';
 import { RateLimiter } from '../limits/rate-limiter.js';
 import { OAuthStateStore, type OAuthState, type StateFailure } from './oauth-state.store.js';
@@ -18,8 +19,6 @@ interface WeiboCallbackResult {
 }
 
 type CallbackQuery = Record<string, unknown>;
-
-const STATES_PER_IP_PER_10_MIN = 120;
 
 /**
  * Runs passport's Weibo strategy on the SPA's callback call, turning every failure into the contract's
@@ -65,6 +64,7 @@ export class WeiboController {
     private readonly strategy: WeiboStrategy,
     private readonly login: WeiboLoginService,
     private readonly limiter: RateLimiter,
+    private readonly config: AppConfig,
   ) {}
 
   @Get('authorization')
@@ -73,7 +73,7 @@ export class WeiboController {
   @ApiOperation({ summary: 'The Weibo authorize URL with a fresh single-use state; with a Bearer token the callback links Weibo to that user' })
   async authorization(@CurrentUser() user: AuthUser | undefined, @ReqMeta() meta: RequestMeta) {
     // Each call stores a state in Redis for 10 minutes: bounded per client so it cannot be used to fill Redis.
-    const perIp = await this.limiter.hit(`weibo-state:${ipBucket(meta.ip)}`, STATES_PER_IP_PER_10_MIN, 600);
+    const perIp = await this.limiter.hit(`weibo-state:${ipBucket(meta.ip)}`, this.config.weibo.statesPerIp, 600);
     if (!perIp.allowed) throw Errors.rateLimited('oauth_state_limit', perIp.retryAfter);
     return { oauth_url: await this.strategy.authorizationUrl(user?.id ?? null) };
   }

@@ -1,5 +1,5 @@
 /** The whole account journey, end to end. Also run against the embedded database (npm run test:e2e:embedded). */
-import { call, closeClients, newPhone, newUsername, register, requestCode, ronglian, stack, sql, until } from '../support/client.js';
+import { call, closeClients, newPhone, newUsername, redis, register, requestCode, ronglian, stack, sql, until } from '../support/client.js';
 
 afterAll(closeClients);
 
@@ -67,6 +67,8 @@ describe('phone-verified account journey', () => {
     const me = await call('GET', '/v1/users/me', undefined, { token: login.body.data.token });
     expect(me.status).toBe(200);
     expect(me.body.data).toMatchObject({ username, phone: `+86${phone}`, email, email_verified: false, has_password: true, identities: [] });
+    // The profile is now cached in Redis (read through on the next call).
+    expect(await redis().keys(`cache*profile:${me.body.data.id}`)).toHaveLength(1);
   });
 
   it('rotates refresh tokens, and a reused one revokes the whole session', async () => {
