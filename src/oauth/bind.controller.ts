@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, HttpCode, Post, UseGuards, applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { IsString, Length, Matches } from 'class-validator';
+import { IsString, Matches } from 'class-validator';
+import { PasswordLoginDto, RegisterDto } from '../auth/auth.dto.js';
 import { CurrentUser, JwtAuthGuard, type AuthUser } from '../auth/jwt-auth.guard.js';
 import { ReqMeta, type RequestMeta } from '../common/request-context.js';
-import { IsEmailAddress, IsMainlandPhone, IsPassword, IsSmsCode, IsUsername } from '../users/user.validators.js';
 import { TICKET_FORMAT } from './bind-ticket.store.js';
 import { BindService } from './bind.service.js';
 import { WeiboLoginService } from './weibo-login.service.js';
@@ -15,28 +15,14 @@ const IsBindTicket = () =>
     Matches(TICKET_FORMAT, { message: 'must be the bind_ticket from the Weibo callback' }),
   );
 
-/** There is deliberately no `uid` field: the ticket is the only proof of the Weibo account. */
-export class WeiboNewAccountDto {
+/** Registration's fields plus the ticket. There is deliberately no `uid` field: the ticket is the only proof. */
+export class WeiboNewAccountDto extends RegisterDto {
   @IsBindTicket() bind_ticket: string;
-  @IsUsername() username: string;
-  @IsPassword() password: string;
-  @IsMainlandPhone() phone: string;
-  @IsEmailAddress() email: string;
-  @IsSmsCode() verify: string;
 }
 
-export class WeiboBindDto {
+/** Password login's fields plus the ticket. */
+export class WeiboBindDto extends PasswordLoginDto {
   @IsBindTicket() bind_ticket: string;
-
-  @ApiProperty({ description: 'username, phone or email' })
-  @IsString()
-  @Length(1, 254)
-  account: string;
-
-  @ApiProperty()
-  @IsString()
-  @Length(1, 128)
-  password: string;
 }
 
 @ApiTags('weibo')

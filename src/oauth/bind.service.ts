@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import type { PasswordLoginDto, RegisterDto } from '../auth/auth.dto.js';
 import { AuditService } from '../audit/audit.service.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -15,20 +16,8 @@ import type { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import { BindTicketStore } from './bind-ticket.store.js';
 
-export interface NewAccountInput {
-  bind_ticket: string;
-  username: string;
-  password: string;
-  phone: string;
-  email: string;
-  verify: string;
-}
-
-export interface ExistingAccountInput {
-  bind_ticket: string;
-  account: string;
-  password: string;
-}
+export type NewAccountInput = RegisterDto & { bind_ticket: string };
+export type ExistingAccountInput = PasswordLoginDto & { bind_ticket: string };
 
 const logger = new Logger('BindService');
 

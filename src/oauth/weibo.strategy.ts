@@ -56,8 +56,8 @@ export class WeiboStrategy extends PassportStrategy(OAuth2Strategy, 'weibo', tru
 
   /** Called by passport after the exchange; `params` is the token answer, with Weibo's uid. */
   async validate(accessToken: string, _refreshToken: string | undefined, params: WeiboToken, _profile: unknown): Promise<WeiboProfile> {
-    const info = await this.client.verifyToken(accessToken, params.uid);
-    const user = await this.client.showUser(accessToken, params.uid);
+    // Both only read; the profile is used only if get_token_info vouches for the token (appkey and uid).
+    const [info, user] = await Promise.all([this.client.verifyToken(accessToken, params.uid), this.client.showUser(accessToken, params.uid)]);
     return normaliseProfile({ ...params, accessToken }, info, user);
   }
 
