@@ -32,12 +32,15 @@ function cannon(opts) {
 }
 
 async function runs(opts) {
+  // One short unmeasured run first: the JIT warms up, as it has on any server that has been up a while.
+  const warm = await cannon(opts.amount ? { ...opts, amount: Math.min(opts.amount, 2000) } : { ...opts, duration: 1 });
   const all = [];
   for (let i = 0; i < RUNS; i++) all.push(await cannon(opts));
   return {
     rps: median(all.map((r) => r.requests.average)),
     p99: median(all.map((r) => r.latency.p99)),
     ok: all.reduce((n, r) => n + r['2xx'], 0),
+    warmOk: warm['2xx'],
     non2xx: all.reduce((n, r) => n + r.non2xx + r.errors + r.timeouts, 0),
   };
 }
@@ -137,7 +140,8 @@ async function main() {
     const jobs = await queue.getJobCountByTypes(['waiting', 'active', 'delayed', 'completed', 'failed']);
     record('sms', 'POST /v1/users/sms/code req/s', Math.round(sms.rps), '≥ 3000', sms.rps >= 3000, `ratio to floor ${(sms.rps / floorMe.rps).toFixed(2)}`);
     record('sms', 'p99 (ms)', sms.p99, '≤ 40', sms.p99 <= 40);
-    record('sms', '2xx answers vs queued jobs', `${sms.ok} / ${jobs}`, 'equal', sms.ok === jobs);
+    const answered = sms.ok + sms.warmOk;
+    record('sms', '2xx answers vs queued jobs', `${answered} / ${jobs}`, 'equal', answered === jobs);
 
     // Password login vs the raw argon2id rate on the same core.
     const raw = await rawArgon2Rate();
