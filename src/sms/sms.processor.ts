@@ -32,8 +32,7 @@ export class SmsProcessor implements OnModuleInit {
     const { requestId, phone } = job.data;
     try {
       await this.sender.deliver(job.data);
-      await this.requests.markSent(requestId);
-      await this.jobs.record(SMS_QUEUE, 'sent');
+      await Promise.all([this.requests.markSent(requestId), this.jobs.record(SMS_QUEUE, 'sent')]);
     } catch (err) {
       const transient = !(err instanceof SmsDeliveryError) || err.transient;
       const reason = err instanceof SmsDeliveryError ? err.reason : 'internal_error';

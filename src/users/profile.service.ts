@@ -23,6 +23,8 @@ export interface Profile {
 }
 
 const PROFILE_TTL_MS = 60_000;
+/** Longer than a profile load (two primary-key reads) takes. */
+const RELOAD_WINDOW_MS = 1_000;
 const key = (userId: string) => `profile:${userId}`;
 
 /** `GET /v1/users/me`, read through the Redis cache; every change to a user calls `invalidate`. */
@@ -42,8 +44,13 @@ export class ProfileService {
     return profile;
   }
 
+  /**
+   * Deletes now and once more a moment later: a read that loaded the old row just before the change could
+   * otherwise put it back into the cache for a full TTL ("delayed double delete").
+   */
   async invalidate(userId: string): Promise<void> {
     await this.cache.del(key(userId));
+    setTimeout(() => void this.cache.del(key(userId)).catch(() => undefined), RELOAD_WINDOW_MS).unref();
   }
 
   private async load(userId: string): Promise<Profile> {
