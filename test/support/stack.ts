@@ -10,13 +10,9 @@ import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 
-export interface FakeUrls {
-  ronglian: string;
-  weibo: string;
-  wechat: string;
-  smtp: string;
-  smtpHttp: string;
-}
+import type { FakeUrls } from '../fakes/main.js';
+
+export type { FakeUrls };
 
 export interface Stack {
   api: string;
