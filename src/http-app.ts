@@ -1,7 +1,8 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module.js';
 import { renderError } from './common/error-envelope.js';
@@ -16,13 +17,25 @@ import { serveWeb } from './web/serve-web.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
-/**
- * Builds the API on Fastify (chosen for per-request cost: see README, Performance). Used by main.ts and the
- * bench, so both run the same wiring.
- */
+/** Builds the API on Fastify (chosen for per-request cost: see README, Performance). */
 export async function createHttpApp(config: AppConfig): Promise<NestFastifyApplication> {
   const logger = createRootLogger(config, 'api');
-  const adapter = new FastifyAdapter({
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), createAdapter(config), {
+    logger: new PinoNestLogger(logger),
+    bodyParser: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  acceptJsonOnly(fastify, config);
+  installRequestHooks(fastify, app.get(Metrics), config.logLevel === 'debug' ? logger : null);
+  app.enableCors({ origin: config.corsOrigins, credentials: false, maxAge: 600 });
+  await mountQueueBoard(app, config);
+  setupDocs(app);
+  await serveWeb(app, config); // the built SPA (web/) on this origin: README, "Web frontend"
+  return app;
+}
+
+function createAdapter(config: AppConfig): FastifyAdapter {
+  return new FastifyAdapter({
     // Trust exactly TRUST_PROXY hops of X-Forwarded-For (same as proxy-addr's numeric form).
     trustProxy: (_address: string, hop: number) => hop < config.trustProxy,
     bodyLimit: config.bodyLimitBytes,
@@ -40,12 +53,10 @@ export async function createHttpApp(config: AppConfig): Promise<NestFastifyAppli
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), adapter, {
-    logger: new PinoNestLogger(logger),
-    bodyParser: false,
-  });
-  const fastify = app.getHttpAdapter().getInstance();
-  // JSON only: any other Content-Type is a 415 (see json-body.ts for why forms are refused).
+}
+
+/** JSON only: any other Content-Type is a 415 (see json-body.ts for why forms are refused). */
+function acceptJsonOnly(fastify: FastifyInstance, config: AppConfig): void {
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: config.bodyLimitBytes }, (_req, body, done) => {
     try {
@@ -54,9 +65,11 @@ export async function createHttpApp(config: AppConfig): Promise<NestFastifyAppli
       done(err as Error, undefined);
     }
   });
-  const metrics = app.get(Metrics);
+}
+
+/** Security headers and the request id on every answer; metrics (and a debug line) when it is sent. */
+function installRequestHooks(fastify: FastifyInstance, metrics: Metrics, debugLogger: Logger | null): void {
   const headers = securityHeaders();
-  const debug = config.logLevel === 'debug';
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.headers(headers).header('x-request-id', request.id);
     logContext.run({ reqId: request.id }, done);
@@ -64,14 +77,9 @@ export async function createHttpApp(config: AppConfig): Promise<NestFastifyAppli
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.observeHttp(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
-    if (debug) logger.debug({ method: request.method, route, status: reply.statusCode, ms: reply.elapsedTime }, 'request');
+    debugLogger?.debug({ method: request.method, route, status: reply.statusCode, ms: reply.elapsedTime }, 'request');
     done();
   });
-  app.enableCors({ origin: config.corsOrigins, credentials: false, maxAge: 600 });
-  await mountQueueBoard(app, config);
-  setupDocs(app);
-  await serveWeb(app, config); // the built SPA (web/) on this origin: README, "Web frontend"
-  return app;
 }
 
 function setupDocs(app: NestFastifyApplication): void {
