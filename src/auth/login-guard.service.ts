@@ -26,13 +26,14 @@ export class LoginGuardService {
     const { accountMaxFailures, ipMaxFailures, windowSeconds } = this.config.login;
     const accountKey = this.accountKey(user, typedAccount);
     const ipKey = `login:ip:${ipBucket(ip)}`;
-    const [perAccount, perIp] = await Promise.all([
-      this.limiter.hit(accountKey, accountMaxFailures, windowSeconds),
-      this.limiter.hit(ipKey, ipMaxFailures, windowSeconds),
-    ]);
-    if (!perAccount.allowed || !perIp.allowed) {
-      throw Errors.rateLimited('too_many_login_failures', Math.max(perAccount.allowed ? 0 : perAccount.retryAfter, perIp.allowed ? 0 : perIp.retryAfter));
-    }
+    const wait = await this.limiter.attempt(
+      [
+        { key: accountKey, max: accountMaxFailures },
+        { key: ipKey, max: ipMaxFailures },
+      ],
+      windowSeconds,
+    );
+    if (wait !== null) throw Errors.rateLimited('too_many_login_failures', wait);
     // Unknown accounts and accounts without a password cost one full verification too (uniform timing).
     const ok = (await this.hasher.verify(user?.passwordHash ?? null, password)) && Boolean(user?.passwordHash);
     if (ok) await Promise.all([this.limiter.reset(accountKey), this.limiter.release(ipKey)]);

@@ -15,3 +15,8 @@ export function redisScript(lua: string): ScriptRunner {
     }
   };
 }
+
+/** Compare-and-delete: deletes the key only while it still holds `ARGV[1]` (never someone else's newer value). */
+export const deleteIfEquals = redisScript(
+  `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`,
+);

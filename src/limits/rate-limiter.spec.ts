@@ -24,13 +24,22 @@ describe('RateLimiter', () => {
     expect(results.filter((r) => r.allowed)).toHaveLength(10);
   });
 
-  it('check reads without counting; reset clears', async () => {
+  it('reset clears a counter in Redis', async () => {
     const k = key();
     await limiter.hit(k, 2, 60);
-    expect((await limiter.check(k, 2)).allowed).toBe(true);
-    await limiter.hit(k, 2, 60);
-    expect((await limiter.check(k, 2)).allowed).toBe(false);
+    expect(await redis.get(`limit:${k}`)).toBe('1');
     await limiter.reset(k);
-    expect((await limiter.check(k, 2)).count).toBe(0);
+    expect(await redis.exists(`limit:${k}`)).toBe(0);
+  });
+});
+
+describe('RateLimiter.attempt', () => {
+  it('counts against every limit and reports the longest wait of those over', async () => {
+    const a = `spec:${Math.random()}`;
+    const b = `spec:${Math.random()}`;
+    expect(await limiter.attempt([{ key: a, max: 1 }, { key: b, max: 5 }], 60)).toBeNull();
+    expect(await limiter.attempt([{ key: a, max: 1 }, { key: b, max: 5 }], 60)).toBeGreaterThan(55);
+    await limiter.release(b);
+    expect(await redis.get(`limit:${b}`)).toBe('1');
   });
 });

@@ -26,11 +26,14 @@ export class RateLimiter {
     return { allowed: count <= max, count, retryAfter: ttl > 0 ? ttl : windowSeconds };
   }
 
-  /** Over the limit already? (Reads without counting.) */
-  async check(key: string, max: number): Promise<LimitResult> {
-    const [count, ttl] = await Promise.all([this.redis.get(`limit:${key}`), this.redis.ttl(`limit:${key}`)]);
-    const n = Number(count ?? 0);
-    return { allowed: n < max, count: n, retryAfter: ttl > 0 ? ttl : 1 };
+  /**
+   * Counts one attempt against several limits before the guarded work runs, so parallel attempts cannot get
+   * past a limit; returns the longest wait when any is over, else null. A success may `release` its attempt.
+   */
+  async attempt(limits: Array<{ key: string; max: number }>, windowSeconds: number): Promise<number | null> {
+    const results = await Promise.all(limits.map((l) => this.hit(l.key, l.max, windowSeconds)));
+    const refused = results.filter((r) => !r.allowed);
+    return refused.length ? Math.max(...refused.map((r) => r.retryAfter)) : null;
   }
 
   /** Gives one counted hit back (an attempt that turned out fine). */

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { createHash, randomBytes } from 'node:crypto';
-import { redisScript } from '../infra/redis-script.js';
+import { deleteIfEquals, redisScript } from '../infra/redis-script.js';
 import { REDIS } from '../infra/redis.module.js';
 
 export interface ActivationClaim {
@@ -24,7 +24,6 @@ if old then redis.call('DEL', ARGV[5] .. old) end
 redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
 redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[3])
 redis.call('SET', KEYS[3], '1', 'EX', ARGV[4])`);
-const RELEASE = redisScript(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`);
 
 const digest = (code: string) => createHash('sha256').update(code).digest('hex');
 
@@ -48,7 +47,7 @@ export class ActivationStore {
     const raw = await this.redis.getdel(activationKeys.code(hash));
     if (!raw) return null;
     const { u, e } = JSON.parse(raw) as { u: string; e: string };
-    await RELEASE(this.redis, [activationKeys.user(u)], [hash]);
+    await deleteIfEquals(this.redis, [activationKeys.user(u)], [hash]);
     return { userId: u, email: e };
   }
 

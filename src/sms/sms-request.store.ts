@@ -1,12 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
+import { deleteIfEquals } from '../infra/redis-script.js';
 import { REDIS } from '../infra/redis.module.js';
 
 export type SmsStatus = 'queued' | 'sent' | 'failed';
 
 const STATUS_TTL_SECONDS = 24 * 3600;
-// Compare-and-delete: only lift the cooldown this request set, never a newer one.
-const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 export const smsKeys = {
   cooldown: (phone: string) => `sms:cooldown:${phone}`,
@@ -25,15 +24,15 @@ export class SmsRequestStore {
 
   /** A request that will never be delivered also lifts its phone's cooldown so the user can ask again. */
   async markFailed(requestId: string, phone: string, reason: string): Promise<void> {
-    await this.redis
-      .multi()
-      .set(smsKeys.request(requestId), JSON.stringify({ status: 'failed', reason }), 'EX', STATUS_TTL_SECONDS)
-      .eval(RELEASE, 1, smsKeys.cooldown(phone), requestId)
-      .exec();
+    await Promise.all([
+      this.redis.set(smsKeys.request(requestId), JSON.stringify({ status: 'failed', reason }), 'EX', STATUS_TTL_SECONDS),
+      this.releaseCooldown(phone, requestId),
+    ]);
   }
 
+  /** Lifts only the cooldown this request set, never a newer one. */
   async releaseCooldown(phone: string, requestId: string): Promise<void> {
-    await this.redis.eval(RELEASE, 1, smsKeys.cooldown(phone), requestId);
+    await deleteIfEquals(this.redis, [smsKeys.cooldown(phone)], [requestId]);
   }
 
   async get(requestId: string): Promise<{ status: SmsStatus; reason?: string } | null> {

@@ -25,8 +25,11 @@ function setup() {
     hasher: { hash: jest.fn(async () => (steps.push('hash'), 'hash')) },
     sessions: { revokeAll: jest.fn(async (id: string, keep: string | null, m: unknown) => (steps.push(`revokeAll ${id} ${keep} ${Boolean(m)}`), 2)) },
     limiter: {
-      check: jest.fn(async (key: string, max: number) => ({ allowed: (counts.get(key) ?? 0) < max, count: 0, retryAfter: 7 })),
-      hit: jest.fn(async (key: string) => (counts.set(key, (counts.get(key) ?? 0) + 1), { allowed: true, count: 1, retryAfter: 1 })),
+      attempt: jest.fn(async (limits: Array<{ key: string; max: number }>) => {
+        for (const { key } of limits) counts.set(key, (counts.get(key) ?? 0) + 1);
+        return limits.some(({ key, max }) => counts.get(key)! > max) ? 7 : null;
+      }),
+      release: jest.fn(async (key: string) => void counts.set(key, (counts.get(key) ?? 1) - 1)),
       reset: jest.fn(async (key: string) => void counts.delete(key)),
     },
     loginGuard: { forget: jest.fn(async () => undefined) },
@@ -57,7 +60,7 @@ describe('PasswordResetService', () => {
     expect(fakes.db.transaction).not.toHaveBeenCalled();
   });
 
-  it('stops at a wrong code before any lookup, and counts it per phone and per IP', async () => {
+  it('counts the attempt per phone and per IP before the code, and stops at a wrong code before any lookup', async () => {
     const { service, fakes, steps, counts } = setup();
     fakes.sms.verify.mockRejectedValueOnce(Errors.smsCodeInvalid());
     await expect(service.reset(dto, meta)).rejects.toMatchObject({ code: 10112 });
