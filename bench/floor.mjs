@@ -20,9 +20,14 @@ createServer((req, res) => {
     res.writeHead(401).end();
     return;
   }
-  Promise.all([redis.get(`cache:profile:${claims.sub}`), pool.query('SELECT id, username, phone, email FROM users WHERE id = $1', [claims.sub])])
+  Promise.all([
+    redis.get(`cache:profile:${claims.sub}`),
+    pool.query('SELECT id, username, phone, email FROM users WHERE id = $1', [claims.sub]),
+  ])
     .then(([, result]) => {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 200, data: result.rows[0] }));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ code: 200, data: result.rows[0] }));
     })
     .catch(() => res.writeHead(500).end());
 }).listen(Number(port), '127.0.0.1', () => console.log('floor ready'));

@@ -7,7 +7,15 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import {
-  dropDatabase, flushRedis, freePort, freshDatabase, providerEnv, startFakes, startProcess, stopProcess, waitReady,
+  dropDatabase,
+  flushRedis,
+  freePort,
+  freshDatabase,
+  providerEnv,
+  startFakes,
+  startProcess,
+  stopProcess,
+  waitReady,
 } from '../dist/test/support/stack.js';
 
 const SERVER_CPU = 0;
@@ -25,7 +33,9 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (...a) => console.error('[bench]', ...a);
 
 function cannon(opts) {
-  const settings = opts.amount ? { connections: CONNECTIONS, ...opts } : { connections: CONNECTIONS, duration: SECONDS, ...opts };
+  const settings = opts.amount
+    ? { connections: CONNECTIONS, ...opts }
+    : { connections: CONNECTIONS, duration: SECONDS, ...opts };
   return new Promise((resolve, reject) => {
     autocannon(settings, (err, res) => (err ? reject(err) : resolve(res)));
   });
@@ -58,7 +68,11 @@ function record(scenario, figure, value, target, pass, note = '') {
 
 const json = async (url, init) => (await fetch(url, init)).json();
 const post = (url, body, headers = {}) =>
-  json(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  json(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 
 async function main() {
   const databaseUrl = await freshDatabase('auth_bench');
@@ -112,14 +126,33 @@ async function main() {
       if (!code) await sleep(50);
     }
     const password = 'bench password 123';
-    const signup = await post(`${api}/v1/users`, { username: 'bench_user', password, phone, email: 'bench@example.com', verify: code });
+    const signup = await post(`${api}/v1/users`, {
+      username: 'bench_user',
+      password,
+      phone,
+      email: 'bench@example.com',
+      verify: code,
+    });
     const token = signup.data.token;
     await stopProcess(worker);
     const auth = { authorization: `Bearer ${token}` };
 
     // Floor vs GET /v1/users/me.
     const floorPort = await freePort();
-    const floor = spawn('taskset', ['-c', String(SERVER_CPU), process.execPath, 'bench/floor.mjs', String(floorPort), JWT_SECRET, REDIS_URL, databaseUrl], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const floor = spawn(
+      'taskset',
+      [
+        '-c',
+        String(SERVER_CPU),
+        process.execPath,
+        'bench/floor.mjs',
+        String(floorPort),
+        JWT_SECRET,
+        REDIS_URL,
+        databaseUrl,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     children.push(floor);
     await waitReady(`http://127.0.0.1:${floorPort}/`, floor).catch(() => undefined);
     await sleep(300);
@@ -128,7 +161,14 @@ async function main() {
     const me = await runs({ url: `${api}/v1/users/me`, headers: auth });
     const loadedRss = rssMb(apiProc.pid);
     record('floor', 'bare node:http req/s', Math.round(floorMe.rps), '(reference)', true);
-    record('me', 'GET /v1/users/me req/s', Math.round(me.rps), `≥ 0.75 × floor (${Math.round(0.75 * floorMe.rps)})`, me.rps >= 0.75 * floorMe.rps, `ratio ${(me.rps / floorMe.rps).toFixed(2)}`);
+    record(
+      'me',
+      'GET /v1/users/me req/s',
+      Math.round(me.rps),
+      `≥ 0.75 × floor (${Math.round(0.75 * floorMe.rps)})`,
+      me.rps >= 0.75 * floorMe.rps,
+      `ratio ${(me.rps / floorMe.rps).toFixed(2)}`,
+    );
     record('me', 'GET /v1/users/me p99 (ms)', me.p99, '≤ 30', me.p99 <= 30);
     record('me', 'API RSS under load (MB)', loadedRss.toFixed(1), '≤ 250', loadedRss <= 250);
 
@@ -140,11 +180,20 @@ async function main() {
       url: `${api}/v1/users/sms/code`,
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ phone: `137${String(n++).padStart(8, '0')}` }) }) }],
+      requests: [
+        { setupRequest: (req) => ({ ...req, body: JSON.stringify({ phone: `137${String(n++).padStart(8, '0')}` }) }) },
+      ],
     });
     const queue = new Bull('sms', { redis: REDIS_URL, prefix: PREFIX });
     const jobs = await queue.getJobCountByTypes(['waiting', 'active', 'delayed', 'completed', 'failed']);
-    record('sms', 'POST /v1/users/sms/code req/s', Math.round(sms.rps), '≥ 3000', sms.rps >= 3000, `ratio to floor ${(sms.rps / floorMe.rps).toFixed(2)}`);
+    record(
+      'sms',
+      'POST /v1/users/sms/code req/s',
+      Math.round(sms.rps),
+      '≥ 3000',
+      sms.rps >= 3000,
+      `ratio to floor ${(sms.rps / floorMe.rps).toFixed(2)}`,
+    );
     record('sms', 'p99 (ms)', sms.p99, '≤ 40', sms.p99 <= 40);
     const answered = sms.ok + sms.warmOk;
     record('sms', '2xx answers vs queued jobs', `${answered} / ${jobs}`, 'equal', answered === jobs);
@@ -160,14 +209,34 @@ async function main() {
       settleMs: 3000,
     });
     record('argon2', 'raw argon2id hashes/s (same core)', raw.toFixed(1), '(reference)', true);
-    record('login', 'POST /v1/tokens req/s', login.rps.toFixed(1), `≥ 0.85 × raw (${(0.85 * raw).toFixed(1)})`, login.rps >= 0.85 * raw, `ratio ${(login.rps / raw).toFixed(2)}; ${login.non2xx} non-2xx`);
+    record(
+      'login',
+      'POST /v1/tokens req/s',
+      login.rps.toFixed(1),
+      `≥ 0.85 × raw (${(0.85 * raw).toFixed(1)})`,
+      login.rps >= 0.85 * raw,
+      `ratio ${(login.rps / raw).toFixed(2)}; ${login.non2xx} non-2xx`,
+    );
 
     // GET /v1/users/me while logins hash beside it.
     const [, meBeside] = await Promise.all([
-      cannon({ url: `${api}/v1/tokens`, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ account: 'bench_user', password }), timeout: 30, duration: SECONDS * 2 }),
+      cannon({
+        url: `${api}/v1/tokens`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ account: 'bench_user', password }),
+        timeout: 30,
+        duration: SECONDS * 2,
+      }),
       cannon({ url: `${api}/v1/users/me`, headers: auth, connections: 10, duration: SECONDS * 2 }),
     ]);
-    record('me+login', 'GET /v1/users/me p99 during logins (ms)', meBeside.latency.p99, '≤ 100', meBeside.latency.p99 <= 100);
+    record(
+      'me+login',
+      'GET /v1/users/me p99 during logins (ms)',
+      meBeside.latency.p99,
+      '≤ 100',
+      meBeside.latency.p99 <= 100,
+    );
 
     // Worker draining 5,000 queued SMS jobs into the fake Ronglian.
     await queue.obliterate({ force: true });
@@ -176,7 +245,10 @@ async function main() {
     await queue.addBulk(
       Array.from({ length: total }, (_, i) => {
         const requestId = `bench${String(i).padStart(27, '0')}`;
-        return { data: { requestId, phone: `+86136${String(i).padStart(8, '0')}`, code: '123456', ttlMinutes: 3 }, opts: { jobId: requestId, attempts: 5, backoff: { type: 'exponential', delay: 100 }, removeOnComplete: true } };
+        return {
+          data: { requestId, phone: `+86136${String(i).padStart(8, '0')}`, code: '123456', ttlMinutes: 3 },
+          opts: { jobId: requestId, attempts: 5, backoff: { type: 'exponential', delay: 100 }, removeOnComplete: true },
+        };
       }),
     );
     const drainWorker = startProcess('dist/bundle/worker.js', env, 'worker', SERVER_CPU);
@@ -194,7 +266,13 @@ async function main() {
     const unique = new Set(messages.map((m) => m.reqId)).size;
     const drainRate = accepted / drainSeconds;
     record('drain', 'worker jobs/s', Math.round(drainRate), '≥ 1500', drainRate >= 1500);
-    record('drain', 'lost / sent twice', `${total - unique} / ${messages.length - unique}`, '0 / 0', unique === total && messages.length === total);
+    record(
+      'drain',
+      'lost / sent twice',
+      `${total - unique} / ${messages.length - unique}`,
+      '0 / 0',
+      unique === total && messages.length === total,
+    );
     await stopProcess(drainWorker);
     await queue.close();
 
@@ -207,7 +285,11 @@ async function main() {
 }
 
 async function rawArgon2Rate() {
-  const child = spawn('taskset', ['-c', String(SERVER_CPU), process.execPath, 'bench/argon2-rate.mjs', '19456', '2', '1', String(SECONDS * 2)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    'taskset',
+    ['-c', String(SERVER_CPU), process.execPath, 'bench/argon2-rate.mjs', '19456', '2', '1', String(SECONDS * 2)],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   await new Promise((r) => child.on('exit', r));
@@ -234,8 +316,18 @@ async function weiboScenario(api, fakes, auth) {
   const paths = [];
   for (let i = 0; i < count; i += 100) paths.push(...(await Promise.all(Array.from({ length: 100 }, () => pair()))));
   let i = 0;
-  const weibo = await runs({ url: api, requests: [{ setupRequest: (req) => ({ ...req, path: paths[i++ % paths.length] }) }] });
-  record('weibo', 'callback for a bound user req/s', Math.round(weibo.rps), '≥ 1000', weibo.rps >= 1000, `${weibo.non2xx} non-2xx`);
+  const weibo = await runs({
+    url: api,
+    requests: [{ setupRequest: (req) => ({ ...req, path: paths[i++ % paths.length] }) }],
+  });
+  record(
+    'weibo',
+    'callback for a bound user req/s',
+    Math.round(weibo.rps),
+    '≥ 1000',
+    weibo.rps >= 1000,
+    `${weibo.non2xx} non-2xx`,
+  );
 }
 
 function report() {
@@ -245,11 +337,20 @@ function report() {
     '',
     '| scenario | figure | value | target | result | note |',
     '|---|---|---|---|---|---|',
-    ...results.map((r) => `| ${r.scenario} | ${r.figure} | ${r.value} | ${r.target} | ${r.pass ? 'pass' : '**miss**'} | ${r.note} |`),
+    ...results.map(
+      (r) => `| ${r.scenario} | ${r.figure} | ${r.value} | ${r.target} | ${r.pass ? 'pass' : '**miss**'} | ${r.note} |`,
+    ),
   ];
   console.log(lines.join('\n'));
   mkdirSync('bench/results', { recursive: true });
-  const file = { date: new Date().toISOString(), machine, runs: RUNS, seconds: SECONDS, connections: CONNECTIONS, results };
+  const file = {
+    date: new Date().toISOString(),
+    machine,
+    runs: RUNS,
+    seconds: SECONDS,
+    connections: CONNECTIONS,
+    results,
+  };
   writeFileSync('bench/results/latest.json', JSON.stringify(file, null, 2));
   writeFileSync(`bench/results/${file.date.replace(/[:.]/g, '-')}.json`, JSON.stringify(file, null, 2));
 }

@@ -5,13 +5,44 @@ import { build } from 'esbuild';
 
 const external = [
   // files read relative to the package (__dirname), native addons, WebAssembly
-  'swagger-ui-dist', '@bull-board/ui', 'argon2', '@electric-sql/pglite', '@electric-sql/pglite-socket', 'msgpackr-extract',
+  'swagger-ui-dist',
+  '@bull-board/ui',
+  'argon2',
+  '@electric-sql/pglite',
+  '@electric-sql/pglite-socket',
+  'msgpackr-extract',
   // optional peers that Nest, TypeORM, Bull Board and Fastify load only when installed
-  '@nestjs/microservices', '@nestjs/microservices/*', '@nestjs/websockets', '@nestjs/websockets/*', '@nestjs/platform-express',
-  '@fastify/view', '@fastify/multipart', 'class-transformer/storage', 'bullmq', 'pg-native', 'pg-query-stream',
-  '@mikro-orm/core', '@nestjs/mongoose', '@nestjs/sequelize', 'mysql', 'mysql2', 'sqlite3', 'better-sqlite3', 'oracledb',
-  'mssql', 'sql.js', 'redis', 'mongodb', 'typeorm-aurora-data-api-driver', 'react-native-sqlite-storage', '@sap/hana-client',
-  '@sap/hana-client/*', 'hdb-pool', '@google-cloud/spanner', 'cpu-features', 'ssh2',
+  '@nestjs/microservices',
+  '@nestjs/microservices/*',
+  '@nestjs/websockets',
+  '@nestjs/websockets/*',
+  '@nestjs/platform-express',
+  '@fastify/view',
+  '@fastify/multipart',
+  'class-transformer/storage',
+  'bullmq',
+  'pg-native',
+  'pg-query-stream',
+  '@mikro-orm/core',
+  '@nestjs/mongoose',
+  '@nestjs/sequelize',
+  'mysql',
+  'mysql2',
+  'sqlite3',
+  'better-sqlite3',
+  'oracledb',
+  'mssql',
+  'sql.js',
+  'redis',
+  'mongodb',
+  'typeorm-aurora-data-api-driver',
+  'react-native-sqlite-storage',
+  '@sap/hana-client',
+  '@sap/hana-client/*',
+  'hdb-pool',
+  '@google-cloud/spanner',
+  'cpu-features',
+  'ssh2',
 ];
 
 await build({
@@ -25,6 +56,8 @@ await build({
   keepNames: true, // Nest and TypeORM use class and function names
   external,
   // CommonJS dependencies inside an ES module bundle still need `require`.
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
   logLevel: 'warning',
 });

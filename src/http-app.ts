@@ -58,13 +58,17 @@ function createAdapter(config: AppConfig): FastifyAdapter {
 /** JSON only: any other Content-Type is a 415 (see json-body.ts for why forms are refused). */
 function acceptJsonOnly(fastify: FastifyInstance, config: AppConfig): void {
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: config.bodyLimitBytes }, (_req, body, done) => {
-    try {
-      done(null, parseJsonBody(body as string));
-    } catch (err) {
-      done(err as Error, undefined);
-    }
-  });
+  fastify.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string', bodyLimit: config.bodyLimitBytes },
+    (_req, body, done) => {
+      try {
+        done(null, parseJsonBody(body as string));
+      } catch (err) {
+        done(err as Error, undefined);
+      }
+    },
+  );
 }
 
 /** Security headers and the request id on every answer; metrics (and a debug line) when it is sent. */

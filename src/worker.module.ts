@@ -11,6 +11,16 @@ import { SmsDeliveryModule } from './sms/sms.module.js';
 @Module({})
 export class WorkerModule {
   static register(config: AppConfig): DynamicModule {
-    return { module: WorkerModule, imports: [ConfigModule.forRoot(config), RedisModule, WorkerMetricsModule, BullRoot, SmsDeliveryModule, MailDeliveryModule] };
+    return {
+      module: WorkerModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        RedisModule,
+        WorkerMetricsModule,
+        BullRoot,
+        SmsDeliveryModule,
+        MailDeliveryModule,
+      ],
+    };
   }
 }

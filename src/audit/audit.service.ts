@@ -27,14 +27,28 @@ export class AuditService {
     manager: EntityManager = this.db.manager,
   ): Promise<void> {
     try {
-      await manager.insert(SecurityEvent, { type, userId, ip: meta?.ip ?? null, userAgent: meta?.userAgent ?? null, data });
+      await manager.insert(SecurityEvent, {
+        type,
+        userId,
+        ip: meta?.ip ?? null,
+        userAgent: meta?.userAgent ?? null,
+        data,
+      });
     } catch (err) {
       this.logger.error(`could not record ${type}: ${(err as Error).message}`);
     }
   }
 
   async recent(userId: string, limit = 50): Promise<EventView[]> {
-    const rows = await this.db.getRepository(SecurityEvent).find({ where: { userId }, order: { createdAt: 'DESC' }, take: limit });
-    return rows.map((e) => ({ type: e.type, at: e.createdAt.toISOString(), ip: e.ip, user_agent: e.userAgent, data: e.data }));
+    const rows = await this.db
+      .getRepository(SecurityEvent)
+      .find({ where: { userId }, order: { createdAt: 'DESC' }, take: limit });
+    return rows.map((e) => ({
+      type: e.type,
+      at: e.createdAt.toISOString(),
+      ip: e.ip,
+      user_agent: e.userAgent,
+      data: e.data,
+    }));
   }
 }

@@ -36,7 +36,9 @@ export class AuthService {
     const passwordHash = await this.hasher.hash(dto.password);
     const user = await this.users.create({ username: dto.username, phone: dto.phone, email: dto.email, passwordHash });
     // The account exists either way; a mail-queue failure only means the user asks for a new mail later.
-    await this.activation.sendActivation(user.id).catch((err: Error) => this.logger.warn(`activation mail not queued: ${err.message}`));
+    await this.activation
+      .sendActivation(user.id)
+      .catch((err: Error) => this.logger.warn(`activation mail not queued: ${err.message}`));
     await this.audit.record('registered', user.id, meta);
     return this.signIn(user, meta, 'register');
   }

@@ -12,7 +12,9 @@ export class SessionsController {
   constructor(private readonly sessions: SessionsService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Live sign-in sessions (refresh-token families); `current` marks the one of this access token' })
+  @ApiOperation({
+    summary: 'Live sign-in sessions (refresh-token families); `current` marks the one of this access token',
+  })
   async list(@CurrentUser() user: AuthUser) {
     return { sessions: await this.sessions.list(user) };
   }

@@ -16,13 +16,40 @@ function setup(answers: unknown[] = []) {
 
 describe('SessionsService', () => {
   it('lists families with their first and newest token, marking the current one', async () => {
-    const row = (id: string, first: string, last: string) => ({ id, created_at: new Date(first), last_used_at: new Date(last), ip: '9.9.9.9', user_agent: 'ua' });
-    const { service, db } = setup([[row(OTHER, '2025-01-02T00:00:00Z', '2025-01-03T00:00:00Z'), row(CURRENT, '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z')]]);
-    await expect(service.list(user)).resolves.toEqual([
-      { id: OTHER, created_at: '2025-01-02T00:00:00.000Z', last_used_at: '2025-01-03T00:00:00.000Z', ip: '9.9.9.9', user_agent: 'ua', current: false },
-      { id: CURRENT, created_at: '2025-01-01T00:00:00.000Z', last_used_at: '2025-01-01T00:00:00.000Z', ip: '9.9.9.9', user_agent: 'ua', current: true },
+    const row = (id: string, first: string, last: string) => ({
+      id,
+      created_at: new Date(first),
+      last_used_at: new Date(last),
+      ip: '9.9.9.9',
+      user_agent: 'ua',
+    });
+    const { service, db } = setup([
+      [
+        row(OTHER, '2025-01-02T00:00:00Z', '2025-01-03T00:00:00Z'),
+        row(CURRENT, '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z'),
+      ],
     ]);
-    expect(db.query.mock.calls[0][0]).toMatch(/HAVING bool_or\(used_at IS NULL AND revoked_at IS NULL AND expires_at > now\(\)\)/);
+    await expect(service.list(user)).resolves.toEqual([
+      {
+        id: OTHER,
+        created_at: '2025-01-02T00:00:00.000Z',
+        last_used_at: '2025-01-03T00:00:00.000Z',
+        ip: '9.9.9.9',
+        user_agent: 'ua',
+        current: false,
+      },
+      {
+        id: CURRENT,
+        created_at: '2025-01-01T00:00:00.000Z',
+        last_used_at: '2025-01-01T00:00:00.000Z',
+        ip: '9.9.9.9',
+        user_agent: 'ua',
+        current: true,
+      },
+    ]);
+    expect(db.query.mock.calls[0][0]).toMatch(
+      /HAVING bool_or\(used_at IS NULL AND revoked_at IS NULL AND expires_at > now\(\)\)/,
+    );
     expect(db.query.mock.calls[0][1]).toEqual(['u1']);
   });
 
@@ -39,11 +66,14 @@ describe('SessionsService', () => {
     expect(audit.record).not.toHaveBeenCalled();
   });
 
-  it.each(['abc', `${OTHER}x`, "'; DROP TABLE users; --", ''])('answers 404 for %p without asking the database', async (id) => {
-    const { service, db } = setup();
-    await expect(service.revoke(user, id, meta)).rejects.toMatchObject({ status: 404 });
-    expect(db.query).not.toHaveBeenCalled();
-  });
+  it.each(['abc', `${OTHER}x`, "'; DROP TABLE users; --", ''])(
+    'answers 404 for %p without asking the database',
+    async (id) => {
+      const { service, db } = setup();
+      await expect(service.revoke(user, id, meta)).rejects.toMatchObject({ status: 404 });
+      expect(db.query).not.toHaveBeenCalled();
+    },
+  );
 
   it('`all` revokes every family but the current one and counts the sessions', async () => {
     const { service, db, audit } = setup([[[{ family_id: 'a' }, { family_id: 'a' }, { family_id: 'b' }], 3]]);

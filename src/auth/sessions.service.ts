@@ -78,7 +78,11 @@ export class SessionsService {
   }
 
   /** Revokes every refresh token of the user, except those of `keepFamily`; returns how many sessions ended. */
-  async revokeAll(userId: string, keepFamily: string | null = null, manager: EntityManager = this.db.manager): Promise<number> {
+  async revokeAll(
+    userId: string,
+    keepFamily: string | null = null,
+    manager: EntityManager = this.db.manager,
+  ): Promise<number> {
     const [rows] = (await manager.query(
       `UPDATE refresh_tokens SET revoked_at = now()
         WHERE user_id = $1 AND revoked_at IS NULL AND ($2::text IS NULL OR family_id::text <> $2)

@@ -33,7 +33,12 @@ export class TokensService {
   ) {}
 
   /** A JWT access token and an opaque refresh token, starting a new session unless `familyId` continues one. */
-  async issue(userId: string, meta: RequestMeta, familyId: string = randomUUID(), manager: EntityManager = this.db.manager): Promise<TokenPair> {
+  async issue(
+    userId: string,
+    meta: RequestMeta,
+    familyId: string = randomUUID(),
+    manager: EntityManager = this.db.manager,
+  ): Promise<TokenPair> {
     const refreshToken = randomBytes(32).toString('base64url');
     await manager
       .insert(RefreshToken, {
@@ -46,11 +51,16 @@ export class TokensService {
       })
       .catch((err: unknown) => {
         // The account was deleted while this sign-in or refresh was under way (foreign key gone).
-        if (err instanceof QueryFailedError && (err.driverError as { code?: string }).code === '23503') throw Errors.unauthenticated('account_gone');
+        if (err instanceof QueryFailedError && (err.driverError as { code?: string }).code === '23503')
+          throw Errors.unauthenticated('account_gone');
         throw err;
       });
     const claims: AccessClaims = { sub: userId, sid: familyId };
-    return { token: await this.jwt.signAsync(claims), refresh_token: refreshToken, expires_in: this.config.jwt.accessTtlSeconds };
+    return {
+      token: await this.jwt.signAsync(claims),
+      refresh_token: refreshToken,
+      expires_in: this.config.jwt.accessTtlSeconds,
+    };
   }
 
   /**

@@ -32,8 +32,7 @@ export const Errors = {
   rateLimited: (reason: string, retryAfter: number) =>
     new AppError(429, 10115, reason, 'Too many requests; try again later', { retryAfter }),
   invalidCredentials: () => new AppError(401, 10116, 'invalid_credentials', 'Wrong account or password'),
-  unauthenticated: (reason = 'invalid_token') =>
-    new AppError(401, 10117, reason, 'A valid access token is required'),
+  unauthenticated: (reason = 'invalid_token') => new AppError(401, 10117, reason, 'A valid access token is required'),
   refreshInvalid: (reason: string) => new AppError(401, 10118, reason, 'The refresh token is not valid'),
   taken: (field: 'username' | 'phone' | 'email') =>
     new AppError(409, 10119, `${field}_taken`, `This ${field} is already registered`),
@@ -45,18 +44,40 @@ export const Errors = {
 /** Weibo sign-in (api-contract "Weibo"); 10113 provider failures and 10124/10125 identity conflicts are shared. */
 export const WeiboErrors = {
   stateInvalid: () =>
-    new AppError(400, 10121, 'weibo_state_invalid', 'The state is unknown, expired or already used; start the Weibo login again'),
+    new AppError(
+      400,
+      10121,
+      'weibo_state_invalid',
+      'The state is unknown, expired or already used; start the Weibo login again',
+    ),
   ticketInvalid: () =>
-    new AppError(400, 10122, 'bind_ticket_invalid', 'The bind ticket is unknown, expired or already used; sign in with Weibo again'),
+    new AppError(
+      400,
+      10122,
+      'bind_ticket_invalid',
+      'The bind ticket is unknown, expired or already used; sign in with Weibo again',
+    ),
   accessDenied: () => new AppError(400, 10123, 'weibo_access_denied', 'The Weibo authorization was refused'),
   codeMissing: () => new AppError(400, 10126, 'weibo_code_missing', 'The callback carries no Weibo code'),
   codeInvalid: () =>
-    new AppError(400, 10127, 'weibo_code_invalid', 'Weibo refused the code (used, expired or wrong); start the Weibo login again'),
+    new AppError(
+      400,
+      10127,
+      'weibo_code_invalid',
+      'Weibo refused the code (used, expired or wrong); start the Weibo login again',
+    ),
   lastSignInMethod: () =>
     new AppError(409, 10128, 'last_sign_in_method', 'Unlinking Weibo would leave this account with no way to sign in'),
   linkUserMismatch: () =>
-    new AppError(403, 10129, 'weibo_link_user_mismatch', 'This link was started by another account; send its access token'),
+    new AppError(
+      403,
+      10129,
+      'weibo_link_user_mismatch',
+      'This link was started by another account; send its access token',
+    ),
   rejected: () => new AppError(502, 10113, 'provider_error', 'Weibo refused the request'),
-  tokenMismatch: () => new AppError(502, 10113, 'provider_token_mismatch', 'Weibo returned a token for another app or user'),
-  notConfigured: () => new AppError(503, 10113, 'provider_not_configured', 'Weibo login is not configured on this server'),
+  tokenMismatch: () =>
+    new AppError(502, 10113, 'provider_token_mismatch', 'Weibo returned a token for another app or user'),
+  notConfigured: () =>
+    new AppError(503, 10113, 'provider_not_configured', 'Weibo login is not configured on this server'),
 };

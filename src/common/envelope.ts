@@ -15,6 +15,10 @@ export class EnvelopeInterceptor implements NestInterceptor {
   intercept(_context: ExecutionContext, next: CallHandler): Observable<unknown> {
     return next
       .handle()
-      .pipe(map((data) => (data instanceof Envelope ? { code: data.code, data: data.data } : { code: 200, data: data ?? {} })));
+      .pipe(
+        map((data) =>
+          data instanceof Envelope ? { code: data.code, data: data.data } : { code: 200, data: data ?? {} },
+        ),
+      );
   }
 }

@@ -2,7 +2,10 @@ import { parseJsonBody } from './json-body.js';
 
 describe('parseJsonBody', () => {
   it('parses JSON and treats an empty body as no body', () => {
-    expect(parseJsonBody('{"phone":"13800138000","n":[1,{"a":null}]}')).toEqual({ phone: '13800138000', n: [1, { a: null }] });
+    expect(parseJsonBody('{"phone":"13800138000","n":[1,{"a":null}]}')).toEqual({
+      phone: '13800138000',
+      n: [1, { a: null }],
+    });
     expect(parseJsonBody('  ')).toBeUndefined();
   });
 

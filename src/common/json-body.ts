@@ -28,9 +28,11 @@ function inspect(value: unknown, depth: number): void {
     return;
   }
   if (value === null || typeof value !== 'object') return;
-  if (depth >= MAX_DEPTH) throw Errors.badRequest('too_deeply_nested', `The body is nested deeper than ${MAX_DEPTH} levels`);
+  if (depth >= MAX_DEPTH)
+    throw Errors.badRequest('too_deeply_nested', `The body is nested deeper than ${MAX_DEPTH} levels`);
   for (const [key, item] of Object.entries(value)) {
-    if (key === '__proto__' || key === 'constructor' || key === 'prototype') throw Errors.badRequest('forbidden_key', `The key "${key}" is not allowed`);
+    if (key === '__proto__' || key === 'constructor' || key === 'prototype')
+      throw Errors.badRequest('forbidden_key', `The key "${key}" is not allowed`);
     inspect(key, depth + 1);
     inspect(item, depth + 1);
   }

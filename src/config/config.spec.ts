@@ -49,11 +49,14 @@ describe('loadConfig', () => {
     expect(config.encryption.current).toBe(3);
   });
 
-  it.each(['JWT_SECRET', 'SMS_CODE_SECRET', 'RONGLIAN_AUTH_TOKEN', 'ENCRYPTION_KEYS'])('refuses production without %s', (name) => {
-    const env: Record<string, string> = { ...strongProd };
-    delete env[name];
-    expect(problems(env).join('\n')).toContain(name);
-  });
+  it.each(['JWT_SECRET', 'SMS_CODE_SECRET', 'RONGLIAN_AUTH_TOKEN', 'ENCRYPTION_KEYS'])(
+    'refuses production without %s',
+    (name) => {
+      const env: Record<string, string> = { ...strongProd };
+      delete env[name];
+      expect(problems(env).join('\n')).toContain(name);
+    },
+  );
 
   it('refuses placeholder secrets and the log SMS driver in production', () => {
     expect(problems({ ...strongProd, JWT_SECRET: 'changeme' }).join()).toContain('JWT_SECRET');

@@ -106,7 +106,8 @@ function build(r: Reader): AppConfig {
   const ronglian = {
     baseUrl: r.url('RONGLIAN_BASE_URL', 'https://app.cloopen.com:8883'),
     accountSid: ronglianSid,
-    authToken: smsDriver === 'ronglian' ? secretOrFail(r, 'RONGLIAN_AUTH_TOKEN', prod) : r.str('RONGLIAN_AUTH_TOKEN', ''),
+    authToken:
+      smsDriver === 'ronglian' ? secretOrFail(r, 'RONGLIAN_AUTH_TOKEN', prod) : r.str('RONGLIAN_AUTH_TOKEN', ''),
     appId: smsDriver === 'ronglian' ? r.required('RONGLIAN_APP_ID') : r.str('RONGLIAN_APP_ID', ''),
     templateId: r.str('RONGLIAN_TEMPLATE_ID', '1'),
     timeoutMs: r.int('RONGLIAN_TIMEOUT_MS', 5000, 100, 60000),
@@ -117,7 +118,8 @@ function build(r: Reader): AppConfig {
   const encryption = encryptionKeys(r, prod);
   const port = r.int('PORT', 3000, 0, 65535);
   const mailDriver = r.oneOf('MAIL_DRIVER', ['smtp', 'log'] as const, r.str('SMTP_URL', '') ? 'smtp' : 'log');
-  if (prod && mailDriver === 'log') r.fail('MAIL_DRIVER', 'log is refused in production: set SMTP_URL (activation mails would be dropped)');
+  if (prod && mailDriver === 'log')
+    r.fail('MAIL_DRIVER', 'log is refused in production: set SMTP_URL (activation mails would be dropped)');
 
   return Object.freeze({
     env,
@@ -214,17 +216,20 @@ function encryptionKeys(r: Reader, prod: boolean): AppConfig['encryption'] {
   for (const entry of entries) {
     const [version, b64] = entry.split(':');
     const key = Buffer.from(b64 ?? '', 'base64');
-    if (!/^\d+$/.test(version) || key.length !== 32) r.fail('ENCRYPTION_KEYS', `entry "${version}:…" must be <version>:<base64 of 32 bytes>`);
+    if (!/^\d+$/.test(version) || key.length !== 32)
+      r.fail('ENCRYPTION_KEYS', `entry "${version}:…" must be <version>:<base64 of 32 bytes>`);
     else keys[Number(version)] = key;
   }
   const versions = Object.keys(keys).map(Number);
   const current = r.int('ENCRYPTION_KEY_VERSION', versions.length ? Math.max(...versions) : 1, 1, 1_000_000);
-  if (versions.length && !keys[current]) r.fail('ENCRYPTION_KEY_VERSION', `names no key in ENCRYPTION_KEYS (${versions.join(', ')})`);
+  if (versions.length && !keys[current])
+    r.fail('ENCRYPTION_KEY_VERSION', `names no key in ENCRYPTION_KEYS (${versions.join(', ')})`);
   return { current, keys };
 }
 
 function adminPassword(r: Reader, prod: boolean): string {
   const value = r.str('ADMIN_PASSWORD', '');
-  if (prod && value && (PLACEHOLDER.test(value) || value.length < 12)) r.fail('ADMIN_PASSWORD', 'must be at least 12 characters and not a placeholder');
+  if (prod && value && (PLACEHOLDER.test(value) || value.length < 12))
+    r.fail('ADMIN_PASSWORD', 'must be at least 12 characters and not a placeholder');
   return value;
 }

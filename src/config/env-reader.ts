@@ -76,7 +76,12 @@ export class Reader {
 
   list(name: string, fallback: string[]): string[] {
     const value = this.raw(name);
-    return value === undefined ? fallback : value.split(',').map((s) => s.trim()).filter(Boolean);
+    return value === undefined
+      ? fallback
+      : value
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
   }
 }
 

@@ -10,7 +10,12 @@ import { SecurityEvents1763856200000 } from './migrations/1763856200000-Security
 import { Profile1763856300000 } from './migrations/1763856300000-Profile.js';
 
 export const entities = [User, RefreshToken, Identity, SecurityEvent];
-export const migrations = [Accounts1763856000000, Identities1763856100000, SecurityEvents1763856200000, Profile1763856300000];
+export const migrations = [
+  Accounts1763856000000,
+  Identities1763856100000,
+  SecurityEvents1763856200000,
+  Profile1763856300000,
+];
 
 /** Shared by the app and the TypeORM CLI. Schema changes only ever come from `migrations`. */
 export function dataSourceOptions(config: AppConfig): DataSourceOptions {

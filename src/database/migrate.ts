@@ -11,7 +11,9 @@ async function main(): Promise<void> {
   const runtime = await prepareRuntime({ ...loadConfig(), redisSpawn: true }, { database: true });
   const db = await new DataSource(dataSourceOptions(runtime.config)).initialize();
   const applied = await db.runMigrations({ transaction: 'each' });
-  new Logger('Migrations').log(applied.length ? `applied: ${applied.map((m) => m.name).join(', ')}` : 'nothing to apply');
+  new Logger('Migrations').log(
+    applied.length ? `applied: ${applied.map((m) => m.name).join(', ')}` : 'nothing to apply',
+  );
   await db.destroy();
   await runtime.stop();
 }

@@ -14,7 +14,8 @@ export interface SeenIdentity {
 }
 
 export const identityErrors = {
-  boundElsewhere: () => new AppError(409, 10124, 'identity_bound_to_another_account', 'This identity is bound to another account'),
+  boundElsewhere: () =>
+    new AppError(409, 10124, 'identity_bound_to_another_account', 'This identity is bound to another account'),
   accountHasOne: (provider: string) =>
     new AppError(409, 10125, 'account_already_has_identity', `This account already has a ${provider} identity bound`),
   notLinked: (provider: string) => new AppError(404, 10120, 'identity_not_found', `No ${provider} identity is linked`),
@@ -53,7 +54,12 @@ export class IdentitiesService {
    * Binds an unbound identity to a user. Only a row with no owner is claimed (so two binds race to one
    * winner), and the (user_id, provider) index refuses a second identity of the same provider.
    */
-  async bind(provider: Provider, providerUid: string, userId: string, manager: EntityManager = this.db.manager): Promise<void> {
+  async bind(
+    provider: Provider,
+    providerUid: string,
+    userId: string,
+    manager: EntityManager = this.db.manager,
+  ): Promise<void> {
     let rows: unknown[];
     try {
       [rows] = (await manager.query(

@@ -33,9 +33,13 @@ export async function ensureRedis(url: string, allowSpawn: boolean): Promise<{ u
     );
   }
   const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  );
   const spawnedUrl = `redis://127.0.0.1:${port}`;
   for (let i = 0; i < 50 && !(await redisAnswers(spawnedUrl, 100)); i++) await new Promise((r) => setTimeout(r, 50));
   logger.warn(`No Redis at ${url}: started a private redis-server at ${spawnedUrl} (data is not kept).`);

@@ -18,7 +18,9 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<{ url: str
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
   await server.start();
   const url = `postgres://postgres@${server.getServerConn()}/postgres`;
-  logger.warn(`DATABASE_URL is unset: using the embedded PostgreSQL (PGlite) in ${dir}. Set DATABASE_URL for real use.`);
+  logger.warn(
+    `DATABASE_URL is unset: using the embedded PostgreSQL (PGlite) in ${dir}. Set DATABASE_URL for real use.`,
+  );
   return {
     url,
     stop: async () => {

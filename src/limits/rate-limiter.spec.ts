@@ -37,8 +37,24 @@ describe('RateLimiter.attempt', () => {
   it('counts against every limit and reports the longest wait of those over', async () => {
     const a = `spec:${Math.random()}`;
     const b = `spec:${Math.random()}`;
-    expect(await limiter.attempt([{ key: a, max: 1 }, { key: b, max: 5 }], 60)).toBeNull();
-    expect(await limiter.attempt([{ key: a, max: 1 }, { key: b, max: 5 }], 60)).toBeGreaterThan(55);
+    expect(
+      await limiter.attempt(
+        [
+          { key: a, max: 1 },
+          { key: b, max: 5 },
+        ],
+        60,
+      ),
+    ).toBeNull();
+    expect(
+      await limiter.attempt(
+        [
+          { key: a, max: 1 },
+          { key: b, max: 5 },
+        ],
+        60,
+      ),
+    ).toBeGreaterThan(55);
     await limiter.release(b);
     expect(await redis.get(`limit:${b}`)).toBe('1');
   });

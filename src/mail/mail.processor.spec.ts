@@ -9,7 +9,11 @@ import type { MailMessage } from './mail.templates.js';
 import type { Mailer } from './mailer.js';
 
 const config = {
-  mail: { from: 'Auth <no-reply@auth.example>', activationUrl: 'https://spa.example/active.html', activationTtlSeconds: 259200 },
+  mail: {
+    from: 'Auth <no-reply@auth.example>',
+    activationUrl: 'https://spa.example/active.html',
+    activationTtlSeconds: 259200,
+  },
 } as AppConfig;
 
 function fakeJob(attemptsMade: number) {
@@ -25,7 +29,12 @@ function fakeJob(attemptsMade: number) {
 }
 
 function processorWith(send: (m: MailMessage, id?: string) => Promise<void>) {
-  return new MailProcessor({} as Queue<MailJob>, config, { send } as unknown as Mailer, { record: async () => undefined } as never);
+  return new MailProcessor(
+    {} as Queue<MailJob>,
+    config,
+    { send } as unknown as Mailer,
+    { record: async () => undefined } as never,
+  );
 }
 
 describe('MailProcessor', () => {

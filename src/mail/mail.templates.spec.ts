@@ -5,7 +5,9 @@ const CODE = 'A'.repeat(20) + '-_' + 'b'.repeat(21);
 
 describe('activationLink', () => {
   it('appends ?code= to ACTIVATION_URL', () => {
-    expect(activationLink('https://spa.example.com/active.html', CODE)).toBe(`https://spa.example.com/active.html?code=${CODE}`);
+    expect(activationLink('https://spa.example.com/active.html', CODE)).toBe(
+      `https://spa.example.com/active.html?code=${CODE}`,
+    );
   });
 
   it('keeps a query the configured URL already has', () => {
@@ -38,7 +40,12 @@ describe('activation mail', () => {
   });
 
   it('escapes what it puts into HTML', () => {
-    const html = activationMail({ to: 'a@b.c', username: '<b>x</b>', link: 'https://s.example/?a=1&code=x', ttlSeconds: 86400 }).html;
+    const html = activationMail({
+      to: 'a@b.c',
+      username: '<b>x</b>',
+      link: 'https://s.example/?a=1&code=x',
+      ttlSeconds: 86400,
+    }).html;
     expect(html).not.toContain('<b>x</b>');
     expect(html).toContain('href="https://s.example/?a=1&#38;code=x"');
   });
@@ -50,8 +57,14 @@ describe('activation mail', () => {
   });
 
   it('is composed from a queued job and the mail configuration', () => {
-    const config = { activationUrl: 'http://127.0.0.1:5173/active.html', activationTtlSeconds: 259200 } as AppConfig['mail'];
-    const composed = composeMail({ template: 'activation', to: 'xm@example.com', username: 'xiaoming', code: CODE }, config);
+    const config = {
+      activationUrl: 'http://127.0.0.1:5173/active.html',
+      activationTtlSeconds: 259200,
+    } as AppConfig['mail'];
+    const composed = composeMail(
+      { template: 'activation', to: 'xm@example.com', username: 'xiaoming', code: CODE },
+      config,
+    );
     expect(composed.text).toContain(`http://127.0.0.1:5173/active.html?code=${CODE}`);
   });
 });

@@ -24,7 +24,8 @@ function validity(ttlSeconds: number): { zh: string; en: string } {
   return { zh: `${hours} 小时`, en: `${hours} hour${hours === 1 ? '' : 's'}` };
 }
 
-const BUTTON = 'display:inline-block;padding:8px 16px;background:#1677ff;color:#fff;text-decoration:none;border-radius:4px';
+const BUTTON =
+  'display:inline-block;padding:8px 16px;background:#1677ff;color:#fff;text-decoration:none;border-radius:4px';
 
 function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -41,7 +41,12 @@ describe('Mailer over SMTP (the fake sink)', () => {
   it('delivers a mail from MAIL_FROM', async () => {
     await mailer.send(message, '<job-1@auth.example>');
     const { mails } = (await (await fetch(`${sink.url}/_fake/mails?to=xm@example.com`)).json()) as { mails: any[] };
-    const expected = { subject: message.subject, text: 'text', html: '<p>html</p>', from: '"Auth" <no-reply@auth.example>' };
+    const expected = {
+      subject: message.subject,
+      text: 'text',
+      html: '<p>html</p>',
+      from: '"Auth" <no-reply@auth.example>',
+    };
     expect(mails).toEqual([expect.objectContaining(expected)]);
   });
 

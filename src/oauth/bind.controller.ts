@@ -51,7 +51,9 @@ export class BindController {
   @UseGuards(JwtAuthGuard)
   @ApiBearerAuth()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Unlink Weibo and revoke its token (best effort); refused if it is the only way to sign in' })
+  @ApiOperation({
+    summary: 'Unlink Weibo and revoke its token (best effort); refused if it is the only way to sign in',
+  })
   async unlink(@CurrentUser() user: AuthUser, @ReqMeta() meta: RequestMeta) {
     await this.login.unlink(user.id, meta);
     return {};

@@ -14,7 +14,14 @@ afterEach(() => jest.restoreAllMocks());
 
 const meta = { ip: '1.2.3.4', userAgent: null };
 const TICKET = 'T'.repeat(43);
-const newAccount = { bind_ticket: TICKET, username: 'xiaoming', password: 'long password', phone: '+8613800138000', email: 'x@example.com', verify: '123456' };
+const newAccount = {
+  bind_ticket: TICKET,
+  username: 'xiaoming',
+  password: 'long password',
+  phone: '+8613800138000',
+  email: 'x@example.com',
+  verify: '123456',
+};
 const tokens = { username: 'xiaoming', token: 'jwt', refresh_token: 'r', expires_in: 900 };
 
 /** Collaborators as recorders; `writes` is what a committed transaction would have kept. */
@@ -61,7 +68,19 @@ function setup() {
     audit: { record: jest.fn(async () => undefined) },
   };
   const f = fakes as Record<keyof typeof fakes, never>;
-  const service = new BindService(f.db, f.tickets, f.users, f.identities, f.sms, f.hasher, f.loginGuard, f.auth, f.profiles, f.activation, f.audit);
+  const service = new BindService(
+    f.db,
+    f.tickets,
+    f.users,
+    f.identities,
+    f.sms,
+    f.hasher,
+    f.loginGuard,
+    f.auth,
+    f.profiles,
+    f.activation,
+    f.audit,
+  );
   return { service, fakes, writes, tickets };
 }
 
@@ -76,8 +95,14 @@ describe('BindService.createAccount', () => {
 
   it('maps a database failure to 10114 with nothing committed', async () => {
     const { service, fakes, writes } = setup();
-    fakes.identities.bind.mockRejectedValueOnce(new QueryFailedError('UPDATE identities', [], new Error('connection lost')));
-    await expect(service.createAccount(newAccount, meta)).rejects.toMatchObject({ status: 500, code: 10114, reason: 'bind_database_error' });
+    fakes.identities.bind.mockRejectedValueOnce(
+      new QueryFailedError('UPDATE identities', [], new Error('connection lost')),
+    );
+    await expect(service.createAccount(newAccount, meta)).rejects.toMatchObject({
+      status: 500,
+      code: 10114,
+      reason: 'bind_database_error',
+    });
     expect(writes).toEqual([]);
     expect(fakes.auth.signIn).not.toHaveBeenCalled();
   });
@@ -88,13 +113,19 @@ describe('BindService.createAccount', () => {
     await expect(service.createAccount(newAccount, meta)).rejects.toMatchObject({ status: 409, code: 10124 });
     tickets.live.set(TICKET, '1000000001');
     fakes.users.create.mockRejectedValueOnce(Errors.taken('username'));
-    await expect(service.createAccount(newAccount, meta)).rejects.toMatchObject({ status: 409, reason: 'username_taken' });
+    await expect(service.createAccount(newAccount, meta)).rejects.toMatchObject({
+      status: 409,
+      reason: 'username_taken',
+    });
     expect(writes).toEqual([]);
   });
 
   it('refuses an unknown ticket before spending the SMS code', async () => {
     const { service, fakes } = setup();
-    await expect(service.createAccount({ ...newAccount, bind_ticket: 'U'.repeat(43) }, meta)).rejects.toMatchObject({ status: 400, code: 10122 });
+    await expect(service.createAccount({ ...newAccount, bind_ticket: 'U'.repeat(43) }, meta)).rejects.toMatchObject({
+      status: 400,
+      code: 10122,
+    });
     expect(fakes.sms.verify).not.toHaveBeenCalled();
   });
 
@@ -107,9 +138,14 @@ describe('BindService.createAccount', () => {
 
   it('lets only the first of two uses of a ticket bind', async () => {
     const { service } = setup();
-    const results = await Promise.allSettled([service.createAccount(newAccount, meta), service.createAccount(newAccount, meta)]);
+    const results = await Promise.allSettled([
+      service.createAccount(newAccount, meta),
+      service.createAccount(newAccount, meta),
+    ]);
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
-    expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toMatchObject({ code: 10122 });
+    expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toMatchObject({
+      code: 10122,
+    });
   });
 });
 

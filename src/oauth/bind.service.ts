@@ -49,7 +49,10 @@ export class BindService {
     const passwordHash = await this.hasher.hash(input.password);
     const uid = await this.claim(input.bind_ticket);
     const user = await this.inOneTransaction(async (manager) => {
-      const created = await this.users.create({ username: input.username, phone: input.phone, email: input.email, passwordHash }, manager);
+      const created = await this.users.create(
+        { username: input.username, phone: input.phone, email: input.email, passwordHash },
+        manager,
+      );
       await this.identities.bind('weibo', uid, created.id, manager);
       return created;
     });
@@ -84,7 +87,8 @@ export class BindService {
 
   private async checkPassword(account: string, password: string, ip: string): Promise<User> {
     const user = await this.users.findByAccount(account);
-    if (!(await this.loginGuard.verifyPassword(user, account, password, ip)) || !user) throw Errors.invalidCredentials();
+    if (!(await this.loginGuard.verifyPassword(user, account, password, ip)) || !user)
+      throw Errors.invalidCredentials();
     return user;
   }
 

@@ -19,8 +19,15 @@ describe('OAuthStateStore', () => {
   it('answers passport: ok with the state, or a failure reason', async () => {
     const verify = (req: { authUser?: { id: string } }, state: unknown) =>
       new Promise((resolve) => states.verify(req, state, {}, (err, ok, info) => resolve({ err, ok, info })));
-    expect(await verify({}, await states.issue(null))).toEqual({ err: null, ok: { userId: null }, info: { userId: null } });
+    expect(await verify({}, await states.issue(null))).toEqual({
+      err: null,
+      ok: { userId: null },
+      info: { userId: null },
+    });
     expect(await verify({}, 'forged')).toMatchObject({ ok: false, info: { reason: 'state_invalid' } });
-    expect(await verify({ authUser: { id: 'other' } }, await states.issue('user-1'))).toMatchObject({ ok: false, info: { reason: 'link_user_mismatch' } });
+    expect(await verify({ authUser: { id: 'other' } }, await states.issue('user-1'))).toMatchObject({
+      ok: false,
+      info: { reason: 'link_user_mismatch' },
+    });
   });
 });

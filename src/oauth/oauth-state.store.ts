@@ -46,17 +46,23 @@ export class OAuthStateStore {
   }
 
   store(req: WithUser, _meta: unknown, done: Done<string | undefined>): void {
-    this.issue(req.authUser?.id ?? null).then((state) => done(null, state), (err: Error) => done(err, undefined));
+    this.issue(req.authUser?.id ?? null).then(
+      (state) => done(null, state),
+      (err: Error) => done(err, undefined),
+    );
   }
 
   /** A state that remembers a user links only for that user's own token (stops link CSRF). */
   verify(req: WithUser, state: unknown, _meta: unknown, done: Done<OAuthState | false>): void {
-    this.consume(state).then((found) => {
-      if (!found) return done(null, false, { reason: 'state_invalid' } satisfies StateFailure);
-      if (found.userId && found.userId !== req.authUser?.id) {
-        return done(null, false, { reason: 'link_user_mismatch' } satisfies StateFailure);
-      }
-      done(null, found, found);
-    }, (err: Error) => done(err, false));
+    this.consume(state).then(
+      (found) => {
+        if (!found) return done(null, false, { reason: 'state_invalid' } satisfies StateFailure);
+        if (found.userId && found.userId !== req.authUser?.id) {
+          return done(null, false, { reason: 'link_user_mismatch' } satisfies StateFailure);
+        }
+        done(null, found, found);
+      },
+      (err: Error) => done(err, false),
+    );
   }
 }

@@ -21,7 +21,10 @@ describe('generateUsername', () => {
 
 describe('profileFields', () => {
   it('fills nickname and avatar of a new account from userinfo', () => {
-    expect(profileFields({ nickName: '小明', avatarUrl: 'https://thirdwx.qlogo.cn/a/132' })).toEqual({ nickname: '小明', avatar: 'https://thirdwx.qlogo.cn/a/132' });
+    expect(profileFields({ nickName: '小明', avatarUrl: 'https://thirdwx.qlogo.cn/a/132' })).toEqual({
+      nickname: '小明',
+      avatar: 'https://thirdwx.qlogo.cn/a/132',
+    });
   });
 
   it('cuts a nickname to 32 characters (code points) and drops control characters', () => {

@@ -39,7 +39,10 @@ const USERNAME_ATTEMPTS = 3;
 
 /** A first login's `userinfo` fills the new account's profile; WeChat nicknames may exceed our 32 characters. */
 export function profileFields(userinfo?: WechatUserInfo): { nickname: string | null; avatar: string | null } {
-  const nickname = [...(userinfo?.nickName ?? '').replace(/[\u0000-\u001f\u007f]/g, '').trim()].slice(0, 32).join('').trim();
+  const nickname = [...(userinfo?.nickName ?? '').replace(/[\u0000-\u001f\u007f]/g, '').trim()]
+    .slice(0, 32)
+    .join('')
+    .trim();
   const avatar = userinfo?.avatarUrl && [...userinfo.avatarUrl].length <= 512 ? userinfo.avatarUrl : null;
   return { nickname: nickname || null, avatar };
 }
@@ -83,19 +86,34 @@ export class WechatLoginService {
    * same key waits on it, then sees the row already bound and returns the account the winner created.
    */
   private async claim(key: string, session: WechatSession, userinfo: WechatUserInfo | undefined, m: EntityManager) {
-    const prior = await m.findOne(Identity, { where: { provider: 'wechat', providerUid: key }, lock: { mode: 'pessimistic_write' } });
+    const prior = await m.findOne(Identity, {
+      where: { provider: 'wechat', providerUid: key },
+      lock: { mode: 'pessimistic_write' },
+    });
     const identity = await this.identities.recordSeen(
-      { provider: 'wechat', providerUid: key, profile: this.profile(prior?.profile, session, userinfo), credential: session.sessionKey },
+      {
+        provider: 'wechat',
+        providerUid: key,
+        profile: this.profile(prior?.profile, session, userinfo),
+        credential: session.sessionKey,
+      },
       m,
     );
     if (identity.userId) return { user: await m.findOneByOrFail(User, { id: identity.userId }), isNew: false };
-    const user = await this.users.create({ username: generateUsername(), phone: null, email: null, passwordHash: null, ...profileFields(userinfo) }, m);
+    const user = await this.users.create(
+      { username: generateUsername(), phone: null, email: null, passwordHash: null, ...profileFields(userinfo) },
+      m,
+    );
     await this.identities.bind('wechat', key, user.id, m);
     return { user, isNew: true };
   }
 
   /** Keeps what earlier logins stored; `userinfo` is what the mini-program says, so it only fills the profile. */
-  private profile(prior: Identity['profile'] | undefined, session: WechatSession, userinfo?: WechatUserInfo): Identity['profile'] {
+  private profile(
+    prior: Identity['profile'] | undefined,
+    session: WechatSession,
+    userinfo?: WechatUserInfo,
+  ): Identity['profile'] {
     const fresh: Identity['profile'] = { appid: this.config.wechat.appId, openid: session.openid };
     if (userinfo?.nickName) fresh.screen_name = userinfo.nickName;
     if (userinfo?.avatarUrl) fresh.avatar = userinfo.avatarUrl;

@@ -9,10 +9,18 @@ import type { RunningFake } from '../../test/fakes/http.js';
 import { WechatClient } from './wechat.client.js';
 
 const post = async (url: string, body: unknown): Promise<any> =>
-  (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
+  (
+    await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  ).json();
 
 function clientFor(apiBase: string, overrides: Partial<AppConfig['wechat']> = {}): WechatClient {
-  const wechat = { appId: WECHAT_DEFAULTS.appid, secret: WECHAT_DEFAULTS.secret, apiBase, timeoutMs: 1000, ...overrides };
+  const wechat = {
+    appId: WECHAT_DEFAULTS.appid,
+    secret: WECHAT_DEFAULTS.secret,
+    apiBase,
+    timeoutMs: 1000,
+    ...overrides,
+  };
   return new WechatClient({ wechat } as AppConfig);
 }
 
@@ -27,7 +35,11 @@ async function failure(promise: Promise<unknown>): Promise<AppError> {
 }
 
 /** A one-route server answering jscode2session with a fixed response. */
-async function cannedServer(status: number, body: string, contentType: string): Promise<{ url: string; close: () => void }> {
+async function cannedServer(
+  status: number,
+  body: string,
+  contentType: string,
+): Promise<{ url: string; close: () => void }> {
   const server: Server = createServer((_req, res) => res.writeHead(status, { 'content-type': contentType }).end(body));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() };
@@ -52,7 +64,8 @@ describe('WechatClient against the fake WeChat', () => {
   });
   afterEach(() => jest.restoreAllMocks());
 
-  const mint = (body: object = {}) => post(`${fake.url}/_fake/codes`, body) as Promise<{ code: string; openid: string }>;
+  const mint = (body: object = {}) =>
+    post(`${fake.url}/_fake/codes`, body) as Promise<{ code: string; openid: string }>;
   const fault = (body: object) => post(`${fake.url}/_fake/faults`, body);
 
   it('exchanges a code for the openid and a session key, without unionid when WeChat sends none', async () => {
@@ -69,7 +82,11 @@ describe('WechatClient against the fake WeChat', () => {
   it('refuses a reused code with 400 (40163) and an unknown one with 400 (40029)', async () => {
     const { code } = await mint();
     await client.exchange(code);
-    expect(await failure(client.exchange(code))).toMatchObject({ status: 400, code: 10140, reason: 'wechat_code_invalid' });
+    expect(await failure(client.exchange(code))).toMatchObject({
+      status: 400,
+      code: 10140,
+      reason: 'wechat_code_invalid',
+    });
     expect(await failure(client.exchange('no-such-code'))).toMatchObject({ status: 400, code: 10140 });
   });
 
@@ -130,7 +147,11 @@ describe('WechatClient parsing', () => {
   afterEach(() => server?.close());
 
   it('accepts errcode 0 as success, whatever the Content-Type', async () => {
-    server = await cannedServer(200, '{"errcode":0,"errmsg":"ok","openid":"o1","session_key":"k1","unionid":"u1"}', 'text/html');
+    server = await cannedServer(
+      200,
+      '{"errcode":0,"errmsg":"ok","openid":"o1","session_key":"k1","unionid":"u1"}',
+      'text/html',
+    );
     expect(await clientFor(server.url).exchange('c')).toEqual({ openid: 'o1', unionid: 'u1', sessionKey: 'k1' });
   });
 

@@ -45,7 +45,9 @@ export class WechatClient {
     const query = new URLSearchParams({ appid: appId, secret, js_code: code, grant_type: 'authorization_code' });
     let text: string;
     try {
-      const response = await fetch(`${apiBase}/sns/jscode2session?${query}`, { signal: AbortSignal.timeout(timeoutMs) });
+      const response = await fetch(`${apiBase}/sns/jscode2session?${query}`, {
+        signal: AbortSignal.timeout(timeoutMs),
+      });
       text = await response.text();
     } catch (err) {
       // The URL carries the secret and the code: log only the kind of failure.
@@ -63,7 +65,9 @@ export class WechatClient {
   private fail(errcode: number) {
     const outcome = classifyWechat(errcode);
     if (outcome === 'misconfigured') {
-      this.logger.error(`WeChat refused our app credentials (errcode ${errcode}): check WECHAT_APPID and WECHAT_SECRET`);
+      this.logger.error(
+        `WeChat refused our app credentials (errcode ${errcode}): check WECHAT_APPID and WECHAT_SECRET`,
+      );
     } else if (outcome === 'quota' || outcome === 'unknown') {
       this.logger.error(`jscode2session failed with errcode ${errcode}`);
     }

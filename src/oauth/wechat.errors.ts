@@ -3,7 +3,12 @@ import { AppError, Errors } from '../common/app-error.js';
 /** Client-facing errors of the WeChat login (codes 10140–10141; provider failures keep 10113). */
 export const wechatErrors = {
   codeInvalid: () =>
-    new AppError(400, 10140, 'wechat_code_invalid', 'The WeChat login code is invalid, expired or already used; call wx.login again'),
+    new AppError(
+      400,
+      10140,
+      'wechat_code_invalid',
+      'The WeChat login code is invalid, expired or already used; call wx.login again',
+    ),
   loginBlocked: () => new AppError(403, 10141, 'wechat_login_blocked', 'WeChat refused the login of this user'),
   unavailable: (retryAfter?: number) => Errors.providerUnavailable('WeChat', retryAfter),
   misconfigured: () => Errors.providerMisconfigured('WeChat'),
@@ -11,7 +16,8 @@ export const wechatErrors = {
     new AppError(503, 10113, 'provider_not_configured', 'WeChat login is not configured on this server'),
 };
 
-export type WechatOutcome = 'code_invalid' | 'blocked' | 'busy' | 'rate_limited' | 'misconfigured' | 'quota' | 'unknown';
+export type WechatOutcome =
+  'code_invalid' | 'blocked' | 'busy' | 'rate_limited' | 'misconfigured' | 'quota' | 'unknown';
 
 // Contract §3.1 and §3.4. 41008 (missing code) cannot come from us (the DTO requires it) but means the same.
 const OUTCOMES: Record<number, WechatOutcome> = {

@@ -15,7 +15,10 @@ const meta = { ip: '1.2.3.4', userAgent: null };
 const profile: WeiboProfile = { uid: '42', screen_name: 'n', avatar: 'a', accessToken: '2.00tok', expiresIn: 60 };
 const tokens = { username: 'u', token: 'jwt', refresh_token: 'r', expires_in: 900 };
 
-function setup(user: Record<string, unknown> = { id: 'u1', passwordHash: 'h', phone: '+8613800138000' }, owned = [{ provider: 'weibo' }]) {
+function setup(
+  user: Record<string, unknown> = { id: 'u1', passwordHash: 'h', phone: '+8613800138000' },
+  owned = [{ provider: 'weibo' }],
+) {
   const fakes = {
     identities: {
       recordSeen: jest.fn(async () => ({ userId: null as string | null })),
@@ -31,7 +34,10 @@ function setup(user: Record<string, unknown> = { id: 'u1', passwordHash: 'h', ph
     audit: { record: jest.fn(async () => undefined) },
   };
   const f = fakes as Record<keyof typeof fakes, never>;
-  return { fakes, service: new WeiboLoginService(f.identities, f.tickets, f.users, f.auth, f.profiles, f.weibo, f.audit) };
+  return {
+    fakes,
+    service: new WeiboLoginService(f.identities, f.tickets, f.users, f.auth, f.profiles, f.weibo, f.audit),
+  };
 }
 
 describe('WeiboLoginService.handleCallback', () => {
@@ -39,9 +45,20 @@ describe('WeiboLoginService.handleCallback', () => {
     const { service, fakes } = setup();
     const answer = await service.handleCallback(profile, null, meta);
     expect(fakes.identities.recordSeen).toHaveBeenCalledWith(
-      expect.objectContaining({ provider: 'weibo', providerUid: '42', credential: '2.00tok', credentialExpiresAt: expect.any(Date) }),
+      expect.objectContaining({
+        provider: 'weibo',
+        providerUid: '42',
+        credential: '2.00tok',
+        credentialExpiresAt: expect.any(Date),
+      }),
     );
-    expect(answer).toEqual(new Envelope(201, { bind_ticket: 'T'.repeat(43), expires_in: 600, profile: { uid: '42', screen_name: 'n', avatar: 'a' } }));
+    expect(answer).toEqual(
+      new Envelope(201, {
+        bind_ticket: 'T'.repeat(43),
+        expires_in: 600,
+        profile: { uid: '42', screen_name: 'n', avatar: 'a' },
+      }),
+    );
     expect(fakes.tickets.issue).toHaveBeenCalledWith('42');
   });
 
@@ -78,7 +95,11 @@ describe('WeiboLoginService.unlink', () => {
   it.each([
     ['a password', { id: 'u1', passwordHash: 'h', phone: null }, [{ provider: 'weibo' }]],
     ['a phone', { id: 'u1', passwordHash: null, phone: '+8613800138000' }, [{ provider: 'weibo' }]],
-    ['another identity', { id: 'u1', passwordHash: null, phone: null }, [{ provider: 'weibo' }, { provider: 'wechat' }]],
+    [
+      'another identity',
+      { id: 'u1', passwordHash: null, phone: null },
+      [{ provider: 'weibo' }, { provider: 'wechat' }],
+    ],
   ])('allows unlinking when the account keeps %s', async (_what, user, owned) => {
     const { service, fakes } = setup(user, owned);
     await service.unlink('u1', meta);
@@ -87,7 +108,11 @@ describe('WeiboLoginService.unlink', () => {
 
   it('refuses to remove the only way to sign in (409 10128)', async () => {
     const { service, fakes } = setup({ id: 'u1', passwordHash: null, phone: null });
-    await expect(service.unlink('u1', meta)).rejects.toMatchObject({ status: 409, code: 10128, reason: 'last_sign_in_method' });
+    await expect(service.unlink('u1', meta)).rejects.toMatchObject({
+      status: 409,
+      code: 10128,
+      reason: 'last_sign_in_method',
+    });
     expect(fakes.identities.unlink).not.toHaveBeenCalled();
   });
 

@@ -32,7 +32,11 @@ export class WeiboLoginService {
     private readonly audit: AuditService,
   ) {}
 
-  async handleCallback(profile: WeiboProfile, linkUserId: string | null, meta: RequestMeta): Promise<SignedIn | Envelope<BindOffer>> {
+  async handleCallback(
+    profile: WeiboProfile,
+    linkUserId: string | null,
+    meta: RequestMeta,
+  ): Promise<SignedIn | Envelope<BindOffer>> {
     const identity = await this.identities.recordSeen({
       provider: 'weibo',
       providerUid: profile.uid,
@@ -52,7 +56,8 @@ export class WeiboLoginService {
     const [user, owned] = await Promise.all([this.users.findByAccountId(userId), this.identities.listForUser(userId)]);
     if (!user) throw Errors.unauthenticated('account_gone');
     if (!owned.some((i) => i.provider === 'weibo')) throw identityErrors.notLinked('Weibo');
-    if (!user.passwordHash && !user.phone && !owned.some((i) => i.provider !== 'weibo')) throw WeiboErrors.lastSignInMethod();
+    if (!user.passwordHash && !user.phone && !owned.some((i) => i.provider !== 'weibo'))
+      throw WeiboErrors.lastSignInMethod();
     const { credential } = await this.identities.unlink(userId, 'weibo');
     await this.profiles.invalidate(userId);
     await this.audit.record('identity_unbound', userId, meta, { provider: 'weibo' });

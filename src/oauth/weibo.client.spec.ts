@@ -3,10 +3,21 @@ import { Logger } from '@nestjs/common';
 import { loadConfig } from '../config/config.js';
 import { WeiboClient, readAnswer } from './weibo.client.js';
 
-const config = loadConfig({ WEIBO_CLIENT_ID: '3456789012', WEIBO_CLIENT_SECRET: 's', WEIBO_API_BASE: 'http://weibo.test', WEIBO_TIMEOUT_MS: '100' });
+const config = loadConfig({
+  WEIBO_CLIENT_ID: '3456789012',
+  WEIBO_CLIENT_SECRET: 's',
+  WEIBO_API_BASE: 'http://weibo.test',
+  WEIBO_TIMEOUT_MS: '100',
+});
 const client = new WeiboClient(config);
-const json = (status: number, body: unknown, type = 'text/plain') => new Response(JSON.stringify(body), { status, headers: { 'content-type': type } });
-const oauthError = (code: number | string, error: string) => ({ error, error_code: code, request: '/oauth2/access_token', error_uri: '/oauth2/access_token' });
+const json = (status: number, body: unknown, type = 'text/plain') =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': type } });
+const oauthError = (code: number | string, error: string) => ({
+  error,
+  error_code: code,
+  request: '/oauth2/access_token',
+  error_uri: '/oauth2/access_token',
+});
 
 let fetchMock: jest.SpiedFunction<typeof fetch>;
 beforeEach(() => {
@@ -24,7 +35,9 @@ describe('readAnswer (provider contract 0.1, 1.6)', () => {
     [200, { error: 'system error!', error_code: '10001' }, 503, 10113],
     [401, oauthError(21332, 'invalid_access_token'), 502, 10113],
   ])('maps status %i with %j to %i %i', (status, body, httpStatus, code) => {
-    expect(() => readAnswer(status, JSON.stringify(body), 'test')).toThrow(expect.objectContaining({ status: httpStatus, code }));
+    expect(() => readAnswer(status, JSON.stringify(body), 'test')).toThrow(
+      expect.objectContaining({ status: httpStatus, code }),
+    );
   });
 
   it('maps 21322 and 21324 to 502 with a loud log line', () => {
@@ -32,25 +45,39 @@ describe('readAnswer (provider contract 0.1, 1.6)', () => {
     expect(() => readAnswer(401, JSON.stringify(oauthError(21324, 'invalid_client')), 'test')).toThrow(
       expect.objectContaining({ status: 502, code: 10113, reason: 'provider_misconfigured' }),
     );
-    expect(() => readAnswer(400, JSON.stringify(oauthError(21322, 'redirect_uri_mismatch')), 'test')).toThrow(expect.objectContaining({ status: 502 }));
+    expect(() => readAnswer(400, JSON.stringify(oauthError(21322, 'redirect_uri_mismatch')), 'test')).toThrow(
+      expect.objectContaining({ status: 502 }),
+    );
     expect(error).toHaveBeenCalledTimes(2);
   });
 
   it('maps non-JSON and bare 5xx answers to 503', () => {
-    expect(() => readAnswer(200, '<html>系统繁忙</html>', 'test')).toThrow(expect.objectContaining({ status: 503, code: 10113 }));
+    expect(() => readAnswer(200, '<html>系统繁忙</html>', 'test')).toThrow(
+      expect.objectContaining({ status: 503, code: 10113 }),
+    );
     expect(() => readAnswer(502, '{}', 'test')).toThrow(expect.objectContaining({ status: 503 }));
   });
 });
 
 describe('WeiboClient', () => {
   it('exchanges the code with a form POST and accepts expires_in as a string', async () => {
-    fetchMock.mockResolvedValueOnce(json(200, { access_token: '2.00x', expires_in: '7200', remind_in: '7200', uid: '1404376560' }));
-    await expect(client.exchangeCode('c0de')).resolves.toEqual({ accessToken: '2.00x', uid: '1404376560', expiresIn: 7200 });
+    fetchMock.mockResolvedValueOnce(
+      json(200, { access_token: '2.00x', expires_in: '7200', remind_in: '7200', uid: '1404376560' }),
+    );
+    await expect(client.exchangeCode('c0de')).resolves.toEqual({
+      accessToken: '2.00x',
+      uid: '1404376560',
+      expiresIn: 7200,
+    });
     const [url, init] = fetchMock.mock.calls[0] as [string, RequestInit];
     expect(url).toBe('http://weibo.test/oauth2/access_token');
     expect(init.method).toBe('POST');
     expect(Object.fromEntries(init.body as URLSearchParams)).toEqual({
-      client_id: '3456789012', client_secret: 's', grant_type: 'authorization_code', code: 'c0de', redirect_uri: 'http://127.0.0.1:3000/callback.html',
+      client_id: '3456789012',
+      client_secret: 's',
+      grant_type: 'authorization_code',
+      code: 'c0de',
+      redirect_uri: 'http://127.0.0.1:3000/callback.html',
     });
   });
 
@@ -61,7 +88,10 @@ describe('WeiboClient', () => {
   });
 
   it('gives up on a slow Weibo after the timeout', async () => {
-    fetchMock.mockImplementationOnce((_url, init) => new Promise((_resolve, reject) => init!.signal!.addEventListener('abort', () => reject(init!.signal!.reason))));
+    fetchMock.mockImplementationOnce(
+      (_url, init) =>
+        new Promise((_resolve, reject) => init!.signal!.addEventListener('abort', () => reject(init!.signal!.reason))),
+    );
     await expect(client.exchangeCode('c0de')).rejects.toMatchObject({ status: 503 });
   });
 
@@ -76,17 +106,25 @@ describe('WeiboClient', () => {
 
   it('checks that get_token_info names our app and the same uid (numbers or strings)', async () => {
     jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
-    fetchMock.mockResolvedValueOnce(json(200, { uid: 42, appkey: 3456789012, scope: null, create_at: 1, expire_in: '99' }));
+    fetchMock.mockResolvedValueOnce(
+      json(200, { uid: 42, appkey: 3456789012, scope: null, create_at: 1, expire_in: '99' }),
+    );
     await expect(client.verifyToken('2.00x', '42')).resolves.toEqual({ expiresIn: 99 });
     fetchMock.mockResolvedValueOnce(json(200, { uid: 42, appkey: 1111111111, expire_in: 99 }));
-    await expect(client.verifyToken('2.00x', '42')).rejects.toMatchObject({ status: 502, reason: 'provider_token_mismatch' });
+    await expect(client.verifyToken('2.00x', '42')).rejects.toMatchObject({
+      status: 502,
+      reason: 'provider_token_mismatch',
+    });
     fetchMock.mockResolvedValueOnce(json(200, { uid: '43', appkey: '3456789012', expire_in: 99 }));
     await expect(client.verifyToken('2.00x', '42')).rejects.toMatchObject({ reason: 'provider_token_mismatch' });
   });
 
   it('refuses every call while Weibo is not configured', async () => {
     const unconfigured = new WeiboClient(loadConfig({}));
-    await expect(unconfigured.exchangeCode('c')).rejects.toMatchObject({ status: 503, reason: 'provider_not_configured' });
+    await expect(unconfigured.exchangeCode('c')).rejects.toMatchObject({
+      status: 503,
+      reason: 'provider_not_configured',
+    });
     expect(fetchMock).not.toHaveBeenCalled();
   });
 });

@@ -31,7 +31,9 @@ export function weiboError(code: number | null, error: string | null, where: str
   if (code === 21325 || error === 'invalid_grant') return WeiboErrors.codeInvalid();
   if (code === 21330 || error === 'access_denied') return WeiboErrors.accessDenied();
   if (code === 21322 || code === 21324 || error === 'redirect_uri_mismatch' || error === 'invalid_client') {
-    logger.error(`WEIBO CONFIGURATION IS WRONG: ${where} answered ${code ?? ''} ${error ?? ''}; check WEIBO_CLIENT_ID, WEIBO_CLIENT_SECRET and WEIBO_REDIRECT_URI`);
+    logger.error(
+      `WEIBO CONFIGURATION IS WRONG: ${where} answered ${code ?? ''} ${error ?? ''}; check WEIBO_CLIENT_ID, WEIBO_CLIENT_SECRET and WEIBO_REDIRECT_URI`,
+    );
     return Errors.providerMisconfigured('Weibo');
   }
   if (code === 21331 || error === 'temporarily_unavailable' || (code !== null && code >= 10001 && code <= 10024)) {
@@ -73,7 +75,13 @@ export class WeiboClient {
   /** Form POST, never retried: after a lost answer Weibo may already have consumed the code (contract 1.6). */
   async exchangeCode(code: string): Promise<WeiboToken> {
     const { clientId, clientSecret, redirectUri } = this.config.weibo;
-    const form = { client_id: clientId, client_secret: clientSecret, grant_type: 'authorization_code', code, redirect_uri: redirectUri };
+    const form = {
+      client_id: clientId,
+      client_secret: clientSecret,
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: redirectUri,
+    };
     const body = await this.call('POST', '/oauth2/access_token', form);
     const accessToken = str(body.access_token);
     const uid = str(body.uid);
@@ -112,13 +120,24 @@ export class WeiboClient {
     }
   }
 
-  private async call(method: 'GET' | 'POST', path: string, form?: Record<string, string>, headers: Record<string, string> = {}): Promise<Body> {
+  private async call(
+    method: 'GET' | 'POST',
+    path: string,
+    form?: Record<string, string>,
+    headers: Record<string, string> = {},
+  ): Promise<Body> {
     if (!this.config.weibo.clientId) throw WeiboErrors.notConfigured();
     const where = path.split('?')[0];
     return this.metrics.timeUpstream('weibo', where, () => this.send(method, path, where, form, headers));
   }
 
-  private async send(method: 'GET' | 'POST', path: string, where: string, form: Record<string, string> | undefined, headers: Record<string, string>): Promise<Body> {
+  private async send(
+    method: 'GET' | 'POST',
+    path: string,
+    where: string,
+    form: Record<string, string> | undefined,
+    headers: Record<string, string>,
+  ): Promise<Body> {
     let status: number;
     let text: string;
     try {

@@ -34,7 +34,8 @@ export class WeiboCallbackGuard extends AuthGuard('weibo') {
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     const query = (context.switchToHttp().getRequest<FastifyRequest>().query ?? {}) as CallbackQuery;
     const code = query.code;
-    if (typeof code === 'string' && code.length > 256) throw Errors.validation({ code: 'must be at most 256 characters' });
+    if (typeof code === 'string' && code.length > 256)
+      throw Errors.validation({ code: 'must be at most 256 characters' });
     if (query.error !== undefined || typeof code !== 'string' || code === '') {
       await this.states.consume(query.state); // the state stays single use even on a denial (contract 1.1)
       if (query.error === undefined) throw WeiboErrors.codeMissing();
@@ -46,7 +47,9 @@ export class WeiboCallbackGuard extends AuthGuard('weibo') {
   override handleRequest<T = WeiboCallbackResult>(err: unknown, profile: unknown, info: unknown): T {
     if (err) throw (err as { oauthError?: unknown }).oauthError ?? err; // passport wraps exchange errors
     if (!profile) {
-      throw (info as StateFailure | undefined)?.reason === 'link_user_mismatch' ? WeiboErrors.linkUserMismatch() : WeiboErrors.stateInvalid();
+      throw (info as StateFailure | undefined)?.reason === 'link_user_mismatch'
+        ? WeiboErrors.linkUserMismatch()
+        : WeiboErrors.stateInvalid();
     }
     const state = (info as { state?: OAuthState } | undefined)?.state;
     return { profile: profile as WeiboProfile, linkUserId: state?.userId ?? null } as T;
@@ -54,7 +57,8 @@ export class WeiboCallbackGuard extends AuthGuard('weibo') {
 }
 
 const WeiboCallback = createParamDecorator(
-  (_: unknown, ctx: ExecutionContext) => ctx.switchToHttp().getRequest<FastifyRequest & { user: WeiboCallbackResult }>().user,
+  (_: unknown, ctx: ExecutionContext) =>
+    ctx.switchToHttp().getRequest<FastifyRequest & { user: WeiboCallbackResult }>().user,
 );
 
 @ApiTags('weibo')
@@ -70,7 +74,10 @@ export class WeiboController {
   @Get('authorization')
   @UseGuards(OptionalJwtAuthGuard)
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'The Weibo authorize URL with a fresh single-use state; with a Bearer token the callback links Weibo to that user' })
+  @ApiOperation({
+    summary:
+      'The Weibo authorize URL with a fresh single-use state; with a Bearer token the callback links Weibo to that user',
+  })
   async authorization(@CurrentUser() user: AuthUser | undefined, @ReqMeta() meta: RequestMeta) {
     // Each call stores a state in Redis for 10 minutes: bounded per client so it cannot be used to fill Redis.
     const perIp = await this.limiter.hit(`weibo-state:${ipBucket(meta.ip)}`, this.config.weibo.statesPerIp, 600);
@@ -84,7 +91,8 @@ export class WeiboController {
   @ApiQuery({ name: 'code', required: true, description: 'from Weibo, as on the callback page' })
   @ApiQuery({ name: 'state', required: true, description: 'from Weibo, as on the callback page' })
   @ApiOperation({
-    summary: 'Weibo callback: code 200 with tokens for a bound uid, code 201 with a bind_ticket for a new one; a linking state needs its user\'s Bearer token',
+    summary:
+      "Weibo callback: code 200 with tokens for a bound uid, code 201 with a bind_ticket for a new one; a linking state needs its user's Bearer token",
   })
   callback(@WeiboCallback() result: WeiboCallbackResult, @ReqMeta() meta: RequestMeta) {
     return this.login.handleCallback(result.profile, result.linkUserId, meta);

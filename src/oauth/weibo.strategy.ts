@@ -16,7 +16,11 @@ export interface WeiboProfile {
   expiresIn: number | null;
 }
 
-export function normaliseProfile(token: WeiboToken, info: { expiresIn: number | null }, user: WeiboUserInfo): WeiboProfile {
+export function normaliseProfile(
+  token: WeiboToken,
+  info: { expiresIn: number | null },
+  user: WeiboUserInfo,
+): WeiboProfile {
   return {
     uid: token.uid,
     screen_name: user.screenName,
@@ -49,15 +53,25 @@ export class WeiboStrategy extends PassportStrategy(OAuth2Strategy, 'weibo', tru
       skipUserProfile: true,
     });
     // node-oauth has no timeout and treats every failure alike; the exchange goes through our gateway.
-    const oauth2 = this._oauth2 as unknown as { getOAuthAccessToken: (code: string, params: unknown, done: TokenCallback) => void };
+    const oauth2 = this._oauth2 as unknown as {
+      getOAuthAccessToken: (code: string, params: unknown, done: TokenCallback) => void;
+    };
     oauth2.getOAuthAccessToken = (code, _params, done) =>
       void client.exchangeCode(code).then((token) => done(null, token.accessToken, undefined, token), done);
   }
 
   /** Called by passport after the exchange; `params` is the token answer, with Weibo's uid. */
-  async validate(accessToken: string, _refreshToken: string | undefined, params: WeiboToken, _profile: unknown): Promise<WeiboProfile> {
+  async validate(
+    accessToken: string,
+    _refreshToken: string | undefined,
+    params: WeiboToken,
+    _profile: unknown,
+  ): Promise<WeiboProfile> {
     // Both only read; the profile is used only if get_token_info vouches for the token (appkey and uid).
-    const [info, user] = await Promise.all([this.client.verifyToken(accessToken, params.uid), this.client.showUser(accessToken, params.uid)]);
+    const [info, user] = await Promise.all([
+      this.client.verifyToken(accessToken, params.uid),
+      this.client.showUser(accessToken, params.uid),
+    ]);
     return normaliseProfile({ ...params, accessToken }, info, user);
   }
 
@@ -67,7 +81,12 @@ export class WeiboStrategy extends PassportStrategy(OAuth2Strategy, 'weibo', tru
     if (!clientId) throw WeiboErrors.notConfigured();
     const url = new URL(authorizeUrl);
     const state = await this.states.issue(userId);
-    for (const [name, value] of Object.entries({ client_id: clientId, redirect_uri: redirectUri, response_type: 'code', state })) {
+    for (const [name, value] of Object.entries({
+      client_id: clientId,
+      redirect_uri: redirectUri,
+      response_type: 'code',
+      state,
+    })) {
       url.searchParams.set(name, value);
     }
     return url.toString();

@@ -46,7 +46,8 @@ export class Metrics {
   observeHttp(method: string, route: string, status: number, seconds: number): void {
     this.http.observe({ method, route, status: String(status) }, seconds);
     const login = LOGIN_ROUTES[`${method} ${route}`];
-    if (login) this.logins.inc({ method: login, outcome: status < 400 ? 'succeeded' : status < 500 ? 'failed' : 'error' });
+    if (login)
+      this.logins.inc({ method: login, outcome: status < 400 ? 'succeeded' : status < 500 ? 'failed' : 'error' });
   }
 
   /** Times one provider call; the outcome label is `ok` or the AppError reason it ended with. */

@@ -24,15 +24,20 @@ export async function mountQueueBoard(app: NestFastifyApplication, config: AppCo
     serverAdapter: board,
   });
   board.setBasePath(BASE);
-  const expected = Buffer.from(`Basic ${Buffer.from(`${config.admin.user}:${config.admin.password}`).toString('base64')}`);
+  const expected = Buffer.from(
+    `Basic ${Buffer.from(`${config.admin.user}:${config.admin.password}`).toString('base64')}`,
+  );
   await app.register(async (scope: FastifyInstance) => {
     scope.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
       const given = Buffer.from(request.headers.authorization ?? '');
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-        await reply.header('www-authenticate', 'Basic realm="queues"').code(401).send({
-          code: 10117,
-          error: { reason: 'admin_credentials_required', message: 'Queue dashboard: admin credentials required' },
-        });
+        await reply
+          .header('www-authenticate', 'Basic realm="queues"')
+          .code(401)
+          .send({
+            code: 10117,
+            error: { reason: 'admin_credentials_required', message: 'Queue dashboard: admin credentials required' },
+          });
       }
     });
     await scope.register(board.registerPlugin() as never, { prefix: BASE });

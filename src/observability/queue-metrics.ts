@@ -39,7 +39,8 @@ export class QueueMetrics implements OnModuleInit {
       registers: [this.metrics.registry],
       async collect() {
         this.reset();
-        for (const t of await jobs.totals()) this.set({ queue: t.queue, outcome: t.outcome, reason: t.reason }, t.count);
+        for (const t of await jobs.totals())
+          this.set({ queue: t.queue, outcome: t.outcome, reason: t.reason }, t.count);
       },
     });
   }

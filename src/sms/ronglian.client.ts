@@ -46,7 +46,13 @@ export function buildTemplateSmsRequest(creds: RonglianCredentials, sms: Templat
       'Content-Type': 'application/json;charset=utf-8',
       Authorization: Buffer.from(`${creds.accountSid}:${ts}`).toString('base64'),
     },
-    body: JSON.stringify({ to: sms.to, appId: creds.appId, templateId: creds.templateId, datas: sms.datas, reqId: sms.reqId }),
+    body: JSON.stringify({
+      to: sms.to,
+      appId: creds.appId,
+      templateId: creds.templateId,
+      datas: sms.datas,
+      reqId: sms.reqId,
+    }),
   };
 }
 
@@ -59,12 +65,18 @@ export class RonglianClient {
     const { url, headers, body } = buildTemplateSmsRequest(this.config.ronglian, sms, new Date());
     let response: Response;
     try {
-      response = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(this.config.ronglian.timeoutMs) });
+      response = await fetch(url, {
+        method: 'POST',
+        headers,
+        body,
+        signal: AbortSignal.timeout(this.config.ronglian.timeoutMs),
+      });
     } catch (err) {
       throw new SmsDeliveryError(true, `network: ${(err as Error).name}`);
     }
     const statusCode = parseStatusCode(await response.text());
-    if (!statusCode) throw new SmsDeliveryError(response.status >= 500 || response.status === 429, `http_${response.status}`);
+    if (!statusCode)
+      throw new SmsDeliveryError(response.status >= 500 || response.status === 429, `http_${response.status}`);
     const outcome = classifyRonglian(statusCode);
     if (outcome === 'sent' || outcome === 'duplicate') return outcome;
     throw new SmsDeliveryError(outcome === 'transient', `ronglian_${statusCode}`);

@@ -9,7 +9,8 @@ const jobs: Array<{ data: any; opts: any }> = [];
 const queue = { add: async (data: unknown, opts: unknown) => jobs.push({ data, opts }) };
 const config = loadConfig({ SMS_COOLDOWN: '60', SMS_DAILY_CAP: '3', SMS_IP_HOURLY_CAP: '100', SMS_MAX_ATTEMPTS: '5' });
 const service = new SmsCodeService(redis, queue as never, config, new SmsRequestStore(redis));
-const phone = () => `+861${3 + Math.floor(Math.random() * 7)}${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`;
+const phone = () =>
+  `+861${3 + Math.floor(Math.random() * 7)}${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`;
 const lastCode = () => jobs[jobs.length - 1].data.code as string;
 
 afterAll(() => redis.quit());
@@ -20,7 +21,12 @@ describe('SmsCodeService', () => {
     const issued = await service.issue(p, '1.2.3.4');
     expect(issued).toEqual({ request_id: expect.stringMatching(/^[0-9a-f]{32}$/), expires_in: 180, resend_in: 60 });
     const job = jobs[jobs.length - 1];
-    expect(job.data).toEqual({ requestId: issued.request_id, phone: p, code: expect.stringMatching(/^\d{6}$/), ttlMinutes: 3 });
+    expect(job.data).toEqual({
+      requestId: issued.request_id,
+      phone: p,
+      code: expect.stringMatching(/^\d{6}$/),
+      ttlMinutes: 3,
+    });
     expect(job.opts).toMatchObject({ jobId: issued.request_id, attempts: 5, backoff: { type: 'exponential' } });
     const stored = await redis.hgetall(`sms:code:${p}`);
     expect(Object.values(stored)).not.toContain(job.data.code);

@@ -38,7 +38,9 @@ local attempts = redis.call('HINCRBY', KEYS[1], 'a', 1)
 if attempts > tonumber(ARGV[1]) then redis.call('DEL', KEYS[1]) return false end
 return redis.call('HGET', KEYS[1], 'h')`);
 // Consume only the code we compared against: of two concurrent correct submissions one wins.
-const CONSUME = redisScript(`if redis.call('HGET', KEYS[1], 'h') == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`);
+const CONSUME = redisScript(
+  `if redis.call('HGET', KEYS[1], 'h') == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`,
+);
 
 export interface IssuedCode {
   request_id: string;
@@ -60,13 +62,22 @@ export class SmsCodeService {
     const { codeTtlSeconds, cooldownSeconds, ipHourlyCap, dailyCap } = this.config.sms;
     const requestId = randomUUID().replaceAll('-', '');
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-    const keys = [smsKeys.cooldown(phone), `limit:sms:ip:${ipBucket(ip)}`, `limit:sms:day:${phone}`, smsKeys.code(phone), smsKeys.request(requestId)];
+    const keys = [
+      smsKeys.cooldown(phone),
+      `limit:sms:ip:${ipBucket(ip)}`,
+      `limit:sms:day:${phone}`,
+      smsKeys.code(phone),
+      smsKeys.request(requestId),
+    ];
     const args = [requestId, cooldownSeconds, ipHourlyCap, dailyCap, this.digest(phone, code), codeTtlSeconds];
     const [outcome, wait] = (await ISSUE(this.redis, keys, args)) as [string, number];
     if (outcome === 'cooldown') throw Errors.smsTooFrequent(Math.ceil(wait / 1000));
     if (outcome !== 'ok') throw Errors.rateLimited(outcome, wait);
     try {
-      await this.queue.add({ requestId, phone, code, ttlMinutes: Math.ceil(codeTtlSeconds / 60) }, this.jobOptions(requestId));
+      await this.queue.add(
+        { requestId, phone, code, ttlMinutes: Math.ceil(codeTtlSeconds / 60) },
+        this.jobOptions(requestId),
+      );
     } catch (err) {
       await this.requests.releaseCooldown(phone, requestId);
       throw err;

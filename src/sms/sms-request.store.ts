@@ -25,7 +25,12 @@ export class SmsRequestStore {
   /** A request that will never be delivered also lifts its phone's cooldown so the user can ask again. */
   async markFailed(requestId: string, phone: string, reason: string): Promise<void> {
     await Promise.all([
-      this.redis.set(smsKeys.request(requestId), JSON.stringify({ status: 'failed', reason }), 'EX', STATUS_TTL_SECONDS),
+      this.redis.set(
+        smsKeys.request(requestId),
+        JSON.stringify({ status: 'failed', reason }),
+        'EX',
+        STATUS_TTL_SECONDS,
+      ),
       this.releaseCooldown(phone, requestId),
     ]);
   }

@@ -20,6 +20,10 @@ export class SmsSender {
       this.logger.log(`[SMS_DRIVER=log] to ${maskPhone(job.phone)}: code ${job.code}, valid ${job.ttlMinutes} min`);
       return;
     }
-    await this.ronglian.send({ to: nationalNumber(job.phone), datas: [job.code, String(job.ttlMinutes)], reqId: job.requestId });
+    await this.ronglian.send({
+      to: nationalNumber(job.phone),
+      datas: [job.code, String(job.ttlMinutes)],
+      reqId: job.requestId,
+    });
   }
 }

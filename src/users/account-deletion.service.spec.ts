@@ -14,13 +14,20 @@ const user = { id: 'u1', username: 'xiaoming', phone: '+8613800138000', password
 function setup(weiboSealed: string | null = 'sealed-token') {
   const rows = { user: true as boolean, identity: weiboSealed };
   const steps: string[] = [];
-  const qb = { addSelect: () => qb, where: () => qb, getOne: async () => (rows.identity ? { credentialEnc: rows.identity } : null) };
+  const qb = {
+    addSelect: () => qb,
+    where: () => qb,
+    getOne: async () => (rows.identity ? { credentialEnc: rows.identity } : null),
+  };
   const fakes = {
     db: {
       transaction: jest.fn(async (work: (m: unknown) => Promise<unknown>) => {
         let deleted = false;
         const m = {
-          findOne: async (_e: unknown, opts: { lock?: object }) => (steps.push(`lock ${Boolean(opts.lock)}`), rows.user ? user : null),
+          findOne: async (_e: unknown, opts: { lock?: object }) => (
+            steps.push(`lock ${Boolean(opts.lock)}`),
+            rows.user ? user : null
+          ),
           createQueryBuilder: () => qb,
           delete: async () => void (steps.push('delete'), (deleted = true)),
         };
@@ -36,7 +43,10 @@ function setup(weiboSealed: string | null = 'sealed-token') {
     },
     users: { findByAccountId: jest.fn(async (): Promise<object | null> => user) },
     loginGuard: {
-      verifyPassword: jest.fn(async (u: { passwordHash: string | null } | null, _a: string, p: string, _ip: string) => u?.passwordHash === 'hash' && p === 'right password'),
+      verifyPassword: jest.fn(
+        async (u: { passwordHash: string | null } | null, _a: string, p: string, _ip: string) =>
+          u?.passwordHash === 'hash' && p === 'right password',
+      ),
     },
     sms: { verify: jest.fn(async () => undefined) },
     box: { open: jest.fn((s: string) => `open(${s})`) },
@@ -45,7 +55,17 @@ function setup(weiboSealed: string | null = 'sealed-token') {
     audit: { record: jest.fn(async () => void steps.push('audit')) },
   };
   const f = fakes as Record<keyof typeof fakes, never>;
-  const service = new AccountDeletionService(f.db, f.redis, f.users, f.loginGuard, f.sms, f.box, f.weibo, f.profiles, f.audit);
+  const service = new AccountDeletionService(
+    f.db,
+    f.redis,
+    f.users,
+    f.loginGuard,
+    f.sms,
+    f.box,
+    f.weibo,
+    f.profiles,
+    f.audit,
+  );
   return { service, fakes, rows, steps };
 }
 
@@ -66,7 +86,7 @@ describe('AccountDeletionService', () => {
     expect(fakes.weibo.revoke).toHaveBeenCalledWith('open(sealed-token)');
   });
 
-  it('accepts an SMS code to the account\'s phone instead', async () => {
+  it("accepts an SMS code to the account's phone instead", async () => {
     const { service, fakes } = setup(null);
     await service.delete(auth, { verify: '123456' }, meta);
     expect(fakes.sms.verify).toHaveBeenCalledWith('+8613800138000', '123456');
@@ -77,7 +97,12 @@ describe('AccountDeletionService', () => {
   it('refuses a wrong password with 401, counted like a login failure, deleting nothing', async () => {
     const { service, fakes, rows } = setup();
     await expect(service.delete(auth, { password: 'guess' }, meta)).rejects.toEqual(Errors.invalidCredentials());
-    expect(fakes.loginGuard.verifyPassword).toHaveBeenCalledWith(expect.objectContaining({ id: 'u1' }), 'xiaoming', 'guess', '1.2.3.4');
+    expect(fakes.loginGuard.verifyPassword).toHaveBeenCalledWith(
+      expect.objectContaining({ id: 'u1' }),
+      'xiaoming',
+      'guess',
+      '1.2.3.4',
+    );
     expect(rows.user).toBe(true);
   });
 
@@ -95,16 +120,22 @@ describe('AccountDeletionService', () => {
     expect(fakes.sms.verify).not.toHaveBeenCalled();
   });
 
-  it.each([[{}], [{ password: 'right password', verify: '123456' }]])('wants exactly one proof: %j is a 400', async (dto) => {
-    const { service, rows } = setup();
-    await expect(service.delete(auth, dto, meta)).rejects.toMatchObject({ status: 400, code: 10100 });
-    expect(rows.user).toBe(true);
-  });
+  it.each([[{}], [{ password: 'right password', verify: '123456' }]])(
+    'wants exactly one proof: %j is a 400',
+    async (dto) => {
+      const { service, rows } = setup();
+      await expect(service.delete(auth, dto, meta)).rejects.toMatchObject({ status: 400, code: 10100 });
+      expect(rows.user).toBe(true);
+    },
+  );
 
   it('answers 401 when a concurrent deletion won', async () => {
     const { service, fakes, rows } = setup();
     rows.user = false;
-    await expect(service.delete(auth, { password: 'right password' }, meta)).rejects.toMatchObject({ status: 401, reason: 'account_gone' });
+    await expect(service.delete(auth, { password: 'right password' }, meta)).rejects.toMatchObject({
+      status: 401,
+      reason: 'account_gone',
+    });
     expect(fakes.audit.record).not.toHaveBeenCalled();
   });
 

@@ -56,14 +56,15 @@ export class AccountDeletionService {
   /** Exactly one proof: the password (limited like login) or an SMS code sent to the account's phone. */
   private async prove(user: User, dto: AccountDeletionDto, ip: string): Promise<'password' | 'sms'> {
     if ((dto.password === undefined) === (dto.verify === undefined)) {
-      throw Errors.validation({ password: 'give either password or verify (an SMS code sent to the account\'s phone)' });
+      throw Errors.validation({ password: "give either password or verify (an SMS code sent to the account's phone)" });
     }
     if (dto.verify !== undefined) {
       if (!user.phone) throw Errors.smsCodeInvalid();
       await this.sms.verify(user.phone, dto.verify);
       return 'sms';
     }
-    if (!(await this.loginGuard.verifyPassword(user, user.username, dto.password!, ip))) throw Errors.invalidCredentials();
+    if (!(await this.loginGuard.verifyPassword(user, user.username, dto.password!, ip)))
+      throw Errors.invalidCredentials();
     return 'password';
   }
 

@@ -50,7 +50,7 @@ export class AccountDeletionDto {
   @Length(1, 128)
   password?: string;
 
-  @ApiPropertyOptional({ description: 'an SMS code sent to the account\'s phone' })
+  @ApiPropertyOptional({ description: "an SMS code sent to the account's phone" })
   @IfPresent()
   @IsSmsCode()
   verify?: string;

@@ -44,23 +44,31 @@ export class AccountService {
   }
 
   /** The new address is unverified until its activation link is used. The same address (any case) changes nothing. */
-  async changeEmail(userId: string, dto: EmailChangeDto, meta: RequestMeta): Promise<{ email: string; email_verified: boolean }> {
+  async changeEmail(
+    userId: string,
+    dto: EmailChangeDto,
+    meta: RequestMeta,
+  ): Promise<{ email: string; email_verified: boolean }> {
     const user = await this.current(userId);
-    if (user.email?.toLowerCase() === dto.email.toLowerCase()) return { email: user.email, email_verified: user.emailVerified };
+    if (user.email?.toLowerCase() === dto.email.toLowerCase())
+      return { email: user.email, email_verified: user.emailVerified };
     // Counted before "taken" is revealed, so the answer cannot be used to test addresses without limit.
     const daily = await this.limiter.hit(`email-change:${userId}`, EMAIL_CHANGES_PER_DAY, 86400);
     if (!daily.allowed) throw Errors.rateLimited('email_change_limit', daily.retryAfter);
     await this.users.assertAvailable({ email: dto.email });
     await this.write(userId, { email: dto.email, emailVerified: false });
     // The change stands either way; a mail that could not be queued is asked for again with /me/activation.
-    await this.activation.sendActivation(userId).catch((err: Error) => logger.warn(`activation mail not queued: ${err.message}`));
+    await this.activation
+      .sendActivation(userId)
+      .catch((err: Error) => logger.warn(`activation mail not queued: ${err.message}`));
     await this.audit.record('email_changed', userId, meta);
     return { email: dto.email, email_verified: false };
   }
 
   async updateProfile(userId: string, dto: ProfileUpdateDto): Promise<Profile> {
     const changes = Object.fromEntries(PROFILE_FIELDS.filter((f) => dto[f] !== undefined).map((f) => [f, dto[f]]));
-    if (!Object.keys(changes).length) throw Errors.badRequest('nothing_to_change', `Give at least one of ${PROFILE_FIELDS.join(', ')}`);
+    if (!Object.keys(changes).length)
+      throw Errors.badRequest('nothing_to_change', `Give at least one of ${PROFILE_FIELDS.join(', ')}`);
     await this.write(userId, changes);
     return this.profiles.get(userId);
   }

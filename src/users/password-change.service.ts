@@ -49,7 +49,9 @@ export class PasswordChangeService {
   }
 
   private async checkOld(user: User, oldPassword: string | undefined, ip: string): Promise<void> {
-    if (oldPassword === undefined) throw Errors.validation({ old_password: 'is required to change an existing password' });
-    if (!(await this.loginGuard.verifyPassword(user, user.username, oldPassword, ip))) throw Errors.invalidCredentials();
+    if (oldPassword === undefined)
+      throw Errors.validation({ old_password: 'is required to change an existing password' });
+    if (!(await this.loginGuard.verifyPassword(user, user.username, oldPassword, ip)))
+      throw Errors.invalidCredentials();
   }
 }

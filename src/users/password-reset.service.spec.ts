@@ -15,7 +15,10 @@ function setup() {
     db: {
       transaction: jest.fn(async (work: (m: unknown) => Promise<unknown>) => {
         steps.push('begin');
-        const result = await work({ update: async (_e: unknown, where: object, set: object) => steps.push(`update ${JSON.stringify(where)} ${Object.keys(set)}`) });
+        const result = await work({
+          update: async (_e: unknown, where: object, set: object) =>
+            steps.push(`update ${JSON.stringify(where)} ${Object.keys(set)}`),
+        });
         steps.push('commit');
         return result;
       }),
@@ -23,7 +26,11 @@ function setup() {
     users: { findByPhone: jest.fn(async (): Promise<typeof user | null> => (steps.push('lookup'), user)) },
     sms: { verify: jest.fn(async () => void steps.push('verify')) },
     hasher: { hash: jest.fn(async () => (steps.push('hash'), 'hash')) },
-    sessions: { revokeAll: jest.fn(async (id: string, keep: string | null, m: unknown) => (steps.push(`revokeAll ${id} ${keep} ${Boolean(m)}`), 2)) },
+    sessions: {
+      revokeAll: jest.fn(
+        async (id: string, keep: string | null, m: unknown) => (steps.push(`revokeAll ${id} ${keep} ${Boolean(m)}`), 2),
+      ),
+    },
     limiter: {
       attempt: jest.fn(async (limits: Array<{ key: string; max: number }>) => {
         for (const { key } of limits) counts.set(key, (counts.get(key) ?? 0) + 1);
@@ -38,7 +45,18 @@ function setup() {
     audit: { record: jest.fn(async () => undefined) },
   };
   const f = fakes as Record<keyof typeof fakes, never>;
-  const service = new PasswordResetService(f.db, f.users, f.sms, f.hasher, f.sessions, f.limiter, f.loginGuard, f.config, f.profiles, f.audit);
+  const service = new PasswordResetService(
+    f.db,
+    f.users,
+    f.sms,
+    f.hasher,
+    f.sessions,
+    f.limiter,
+    f.loginGuard,
+    f.config,
+    f.profiles,
+    f.audit,
+  );
   return { service, fakes, steps, counts };
 }
 
@@ -46,7 +64,15 @@ describe('PasswordResetService', () => {
   it('verifies the code, hashes, then replaces the hash and revokes every token in one transaction', async () => {
     const { service, fakes, steps } = setup();
     await service.reset(dto, meta);
-    expect(steps).toEqual(['verify', 'hash', 'lookup', 'begin', 'update {"id":"u1"} passwordHash', 'revokeAll u1 null true', 'commit']);
+    expect(steps).toEqual([
+      'verify',
+      'hash',
+      'lookup',
+      'begin',
+      'update {"id":"u1"} passwordHash',
+      'revokeAll u1 null true',
+      'commit',
+    ]);
     expect(fakes.audit.record).toHaveBeenCalledWith('password_reset', 'u1', meta);
     expect(fakes.profiles.invalidate).toHaveBeenCalledWith('u1');
     expect(fakes.loginGuard.forget).toHaveBeenCalledWith(expect.objectContaining({ username: 'xiaoming' }));
@@ -71,14 +97,18 @@ describe('PasswordResetService', () => {
   it('refuses with 429 once the phone or the IP has too many failures, without trying the code', async () => {
     const { service, fakes, counts } = setup();
     counts.set(`reset:phone:${dto.phone}`, 5);
-    await expect(service.reset(dto, meta)).rejects.toMatchObject({ status: 429, reason: 'too_many_reset_failures', extra: { retryAfter: 7 } });
+    await expect(service.reset(dto, meta)).rejects.toMatchObject({
+      status: 429,
+      reason: 'too_many_reset_failures',
+      extra: { retryAfter: 7 },
+    });
     counts.clear();
     counts.set('reset:ip:1.2.3.4', 50);
     await expect(service.reset(dto, meta)).rejects.toMatchObject({ status: 429 });
     expect(fakes.sms.verify).not.toHaveBeenCalled();
   });
 
-  it('clears the phone\'s failure count after a successful reset', async () => {
+  it("clears the phone's failure count after a successful reset", async () => {
     const { service, counts } = setup();
     counts.set(`reset:phone:${dto.phone}`, 3);
     await service.reset(dto, meta);

@@ -56,7 +56,11 @@ export class PasswordResetService {
       await m.update(User, { id: user.id }, { passwordHash });
       await this.sessions.revokeAll(user.id, null, m);
     });
-    await Promise.all([this.limiter.reset(phoneKey(dto.phone)), this.limiter.release(ipKey(meta.ip)), this.loginGuard.forget(user)]);
+    await Promise.all([
+      this.limiter.reset(phoneKey(dto.phone)),
+      this.limiter.release(ipKey(meta.ip)),
+      this.loginGuard.forget(user),
+    ]);
     await this.profiles.invalidate(user.id);
     await this.audit.record('password_reset', user.id, meta);
   }

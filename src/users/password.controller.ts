@@ -16,7 +16,7 @@ export class PasswordController {
 
   @Post('password/reset')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Reset the password with an SMS code to the account\'s phone; every session is signed out' })
+  @ApiOperation({ summary: "Reset the password with an SMS code to the account's phone; every session is signed out" })
   async reset(@Body() dto: PasswordResetDto, @ReqMeta() meta: RequestMeta) {
     await this.resets.reset(dto, meta);
     return {};

@@ -54,7 +54,10 @@ export class ProfileService {
   }
 
   private async load(userId: string): Promise<Profile> {
-    const [user, identities] = await Promise.all([this.users.findByAccountId(userId), this.identities.listForUser(userId)]);
+    const [user, identities] = await Promise.all([
+      this.users.findByAccountId(userId),
+      this.identities.listForUser(userId),
+    ]);
     if (!user) throw Errors.unauthenticated('account_gone');
     return {
       id: user.id,

@@ -18,7 +18,10 @@ export const IsText = (min: number, max: number, multiline = false, options?: Va
       name: 'isText',
       validator: {
         validate: (value) =>
-          typeof value === 'string' && charCount(value) >= min && charCount(value) <= max && !(multiline ? CONTROL : NAME_CONTROL).test(value),
+          typeof value === 'string' &&
+          charCount(value) >= min &&
+          charCount(value) <= max &&
+          !(multiline ? CONTROL : NAME_CONTROL).test(value),
         defaultMessage: () => `must be ${min}–${max} characters without control characters`,
       },
     },
@@ -53,11 +56,18 @@ export const IsNickname = () =>
 
 export const IsAvatarUrl = () =>
   applyDecorators(
-    ApiPropertyOptional({ example: 'https://cdn.example.com/a/1.png', nullable: true, description: 'http(s) URL, ≤ 512 characters' }),
+    ApiPropertyOptional({
+      example: 'https://cdn.example.com/a/1.png',
+      nullable: true,
+      description: 'http(s) URL, ≤ 512 characters',
+    }),
     trimmed(),
     IsOptional(),
     IsText(1, 512, false, { message: 'must be an http(s) URL of at most 512 characters' }),
-    IsUrl({ protocols: ['http', 'https'], require_protocol: true }, { message: 'must be an http(s) URL of at most 512 characters' }),
+    IsUrl(
+      { protocols: ['http', 'https'], require_protocol: true },
+      { message: 'must be an http(s) URL of at most 512 characters' },
+    ),
   );
 
 export const IsGender = () =>
@@ -75,7 +85,10 @@ export const IsBirthday = () =>
     Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date as YYYY-MM-DD' }),
     ValidateBy({
       name: 'isBirthday',
-      validator: { validate: (value) => isBirthday(value), defaultMessage: () => 'must be a real date from 1900-01-01 to today' },
+      validator: {
+        validate: (value) => isBirthday(value),
+        defaultMessage: () => 'must be a real date from 1900-01-01 to today',
+      },
     }),
   );
 

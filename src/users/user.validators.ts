@@ -10,7 +10,9 @@ export const IsUsername = () =>
     ApiProperty({ example: 'xiaoming_88', description: '3–20 letters, digits or underscore' }),
     IsString(),
     // Not a mainland mobile number: `account` would read it as a phone at sign-in.
-    Matches(/^(?!(?:86)?1[3-9]\d{9}$)[A-Za-z0-9_]{3,20}$/, { message: 'must be 3–20 letters, digits or underscore, and not a phone number' }),
+    Matches(/^(?!(?:86)?1[3-9]\d{9}$)[A-Za-z0-9_]{3,20}$/, {
+      message: 'must be 3–20 letters, digits or underscore, and not a phone number',
+    }),
   );
 
 export const IsPassword = () =>

@@ -21,7 +21,7 @@ export class UsersController {
   }
 
   @Get('events')
-  @ApiOperation({ summary: 'The signed-in user\'s recent security events (sign-ins, bindings, changes)' })
+  @ApiOperation({ summary: "The signed-in user's recent security events (sign-ins, bindings, changes)" })
   async events(@CurrentUser() user: AuthUser) {
     await this.profiles.get(user.id); // 401 account_gone once the account is deleted, like every /me route
     return { events: await this.audit.recent(user.id) };

@@ -1,6 +1,15 @@
 /** Register, sign in both ways, sign out, silent refresh and email activation, clicked through in Chromium. */
 import { call, fakeCall, newPhone, newUsername, requestCode, stack, until } from '../support/client.js';
-import { describeBrowser, fillForm, nextSmsCode, sendCode, smsCount, storedRefreshToken, useBrowser, web } from './browser.js';
+import {
+  describeBrowser,
+  fillForm,
+  nextSmsCode,
+  sendCode,
+  smsCount,
+  storedRefreshToken,
+  useBrowser,
+  web,
+} from './browser.js';
 
 const PASSWORD = 'correct horse battery';
 const user = { phone: newPhone(), username: newUsername(), email: '' };
@@ -8,7 +17,11 @@ user.email = `${user.username}@example.com`;
 
 const mailsTo = async (to: string, count: number) =>
   until(async () => {
-    const { mails } = await fakeCall<{ mails: Array<{ text: string }> }>(stack.fakes.smtpHttp, 'GET', `/_fake/mails?to=${encodeURIComponent(to)}`);
+    const { mails } = await fakeCall<{ mails: Array<{ text: string }> }>(
+      stack.fakes.smtpHttp,
+      'GET',
+      `/_fake/mails?to=${encodeURIComponent(to)}`,
+    );
     return mails.length >= count && mails;
   }, `${count} mail(s) to ${to}`);
 
@@ -44,7 +57,12 @@ describeBrowser('accounts in the browser', () => {
     await page.locator('.send-code:disabled', { hasText: /\d+ 秒后重发/ }).waitFor();
     const code = await nextSmsCode(user.phone, before);
 
-    await fillForm(page, '#register-form', { verify: code === '000000' ? '111111' : '000000', username: user.username, password: PASSWORD, email: user.email });
+    await fillForm(page, '#register-form', {
+      verify: code === '000000' ? '111111' : '000000',
+      username: user.username,
+      password: PASSWORD,
+      email: user.email,
+    });
     await page.click('#register-form button[type="submit"]');
     await page.locator('[data-err="verify"]', { hasText: '验证码错误' }).waitFor();
     await page.screenshot({ path: 'test-artifacts/screenshots/accounts--register-form.png', fullPage: true });
@@ -104,7 +122,11 @@ describeBrowser('accounts in the browser', () => {
     await page.route('**/v1/users/me', async (route) => {
       if (refused) return route.continue();
       refused = true; // the access token "expired" between two requests
-      await route.fulfill({ status: 401, contentType: 'application/json', body: JSON.stringify({ code: 10117, error: { reason: 'invalid_token', message: 'expired' } }) });
+      await route.fulfill({
+        status: 401,
+        contentType: 'application/json',
+        body: JSON.stringify({ code: 10117, error: { reason: 'invalid_token', message: 'expired' } }),
+      });
     });
     const before = await storedRefreshToken(page);
     await page.reload();

@@ -12,8 +12,14 @@ import { closeClients, fakeCall, newIp, ronglian, stack, until } from '../suppor
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = 'test-artifacts/screenshots';
 const FLAGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 
 /** Installs Debian's chromium when it is missing and we may (root with apt-get); false if that fails. */
@@ -21,13 +27,18 @@ function ensureChromium(): boolean {
   if (existsSync(CHROMIUM)) return true;
   try {
     if (process.getuid?.() === 0) {
-      execFileSync('sh', ['-c', 'apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-microhei'], { stdio: 'ignore', timeout: 300_000 });
+      execFileSync('sh', ['-c', 'apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-microhei'], {
+        stdio: 'ignore',
+        timeout: 300_000,
+      });
     }
   } catch {
     /* reported below */
   }
   if (existsSync(CHROMIUM)) return true;
-  console.warn(`SKIPPED: the browser specs need ${CHROMIUM} (Debian's chromium), which is missing and could not be installed (apt-get install -y chromium).`);
+  console.warn(
+    `SKIPPED: the browser specs need ${CHROMIUM} (Debian's chromium), which is missing and could not be installed (apt-get install -y chromium).`,
+  );
   return false;
 }
 
@@ -63,7 +74,10 @@ export function useBrowser(spec: string): BrowserHandle {
     handle.page.on('pageerror', (err) => console.error(`[${spec}] page error: ${err.message}`));
   });
   afterEach(async () => {
-    const name = (expect.getState().currentTestName ?? 'test').replace(/[^\w]+/g, '-').replace(/^-|-$/g, '').slice(0, 80);
+    const name = (expect.getState().currentTestName ?? 'test')
+      .replace(/[^\w]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 80);
     await handle.page.screenshot({ path: `${SHOTS}/${spec}--${name}.png`, fullPage: true }).catch(() => undefined);
     await handle.context.close();
   });
@@ -111,4 +125,5 @@ export async function fillForm(page: Page, form: string, fields: Record<string, 
 }
 
 export const REFRESH_KEY = 'nest-auth.refresh_token';
-export const storedRefreshToken = (page: Page) => page.evaluate<string | null>(`localStorage.getItem('${REFRESH_KEY}')`);
+export const storedRefreshToken = (page: Page) =>
+  page.evaluate<string | null>(`localStorage.getItem('${REFRESH_KEY}')`);

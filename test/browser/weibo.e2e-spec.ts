@@ -6,8 +6,12 @@ import { authorizeAs, describeBrowser, fillForm, sendCode, useBrowser, web, weib
 const PASSWORD = 'correct horse battery';
 const newUid = () => String(randomInt(3_000_000_000, 3_900_000_000));
 const boundTo = async (uid: string) =>
-  (await sql(`SELECT u.username FROM identities i JOIN users u ON u.id = i.user_id WHERE i.provider = 'weibo' AND i.provider_uid = $1`, [uid]))[0]
-    ?.username;
+  (
+    await sql(
+      `SELECT u.username FROM identities i JOIN users u ON u.id = i.user_id WHERE i.provider = 'weibo' AND i.provider_uid = $1`,
+      [uid],
+    )
+  )[0]?.username;
 
 describeBrowser('Weibo in the browser', () => {
   const b = useBrowser('weibo');

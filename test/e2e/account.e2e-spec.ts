@@ -1,6 +1,18 @@
 /** Account management (issue 8): reset, changes of password, phone, email and profile, sessions, deletion. */
 import { randomInt, randomUUID } from 'node:crypto';
-import { call, closeClients, fakeCall, newPhone, newUsername, redis, register, requestCode, sql, stack, until } from '../support/client.js';
+import {
+  call,
+  closeClients,
+  fakeCall,
+  newPhone,
+  newUsername,
+  redis,
+  register,
+  requestCode,
+  sql,
+  stack,
+  until,
+} from '../support/client.js';
 
 afterAll(closeClients);
 
@@ -21,9 +33,17 @@ const login = (account: string, password = PASSWORD, userAgent = 'jest') =>
 const refresh = (refreshToken: string) => call('POST', '/v1/tokens/refresh', { refresh_token: refreshToken });
 const me = (token: string) => call('GET', '/v1/users/me', undefined, { token });
 const events = async (userId: string) =>
-  (await sql<{ type: string }>('SELECT type FROM security_events WHERE user_id = $1 ORDER BY created_at', [userId])).map((e) => e.type);
+  (
+    await sql<{ type: string }>('SELECT type FROM security_events WHERE user_id = $1 ORDER BY created_at', [userId])
+  ).map((e) => e.type);
 const mails = async (to: string) =>
-  (await fakeCall<{ mails: Array<{ text: string }> }>(stack.fakes.smtpHttp, 'GET', `/_fake/mails?to=${encodeURIComponent(to)}`)).mails;
+  (
+    await fakeCall<{ mails: Array<{ text: string }> }>(
+      stack.fakes.smtpHttp,
+      'GET',
+      `/_fake/mails?to=${encodeURIComponent(to)}`,
+    )
+  ).mails;
 const wrongCode = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
 
 describe('POST /v1/users/password/reset', () => {
@@ -47,11 +67,19 @@ describe('POST /v1/users/password/reset', () => {
 
   it('answers an unknown phone exactly like a wrong code (400 10112)', async () => {
     const user = await account();
-    const wrong = await reset({ phone: user.phone, verify: wrongCode(await requestCode(user.phone)), password: NEW_PASSWORD });
+    const wrong = await reset({
+      phone: user.phone,
+      verify: wrongCode(await requestCode(user.phone)),
+      password: NEW_PASSWORD,
+    });
     const unknownPhone = newPhone();
     const unknownWrong = await reset({ phone: unknownPhone, verify: '123456', password: NEW_PASSWORD });
     // Even with a real code for it, a phone without an account gets the same answer.
-    const unknownRight = await reset({ phone: unknownPhone, verify: await requestCode(unknownPhone), password: NEW_PASSWORD });
+    const unknownRight = await reset({
+      phone: unknownPhone,
+      verify: await requestCode(unknownPhone),
+      password: NEW_PASSWORD,
+    });
     for (const answer of [wrong, unknownWrong, unknownRight]) {
       expect(answer.status).toBe(400);
       expect(answer.body).toEqual({ code: 10112, error: { reason: 'sms_code_invalid', message: expect.any(String) } });
@@ -67,7 +95,8 @@ describe('POST /v1/users/password/reset', () => {
 
   it('is limited per phone after repeated failures (429 with Retry-After), from any IP', async () => {
     const phone = newPhone();
-    for (let i = 0; i < 5; i++) expect((await reset({ phone, verify: '000000', password: NEW_PASSWORD })).status).toBe(400);
+    for (let i = 0; i < 5; i++)
+      expect((await reset({ phone, verify: '000000', password: NEW_PASSWORD })).status).toBe(400);
     const limited = await reset({ phone, verify: '000000', password: NEW_PASSWORD });
     expect(limited.status).toBe(429);
     expect(limited.body).toMatchObject({ code: 10115, error: { reason: 'too_many_reset_failures' } });
@@ -130,7 +159,9 @@ describe('PUT /v1/users/me/phone', () => {
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({ code: 200, data: { phone: `+86${phone}` } });
     expect((await me(user.token)).body.data.phone).toBe(`+86${phone}`);
-    expect((await call('POST', '/v1/tokens/sms', { phone, verify: await requestCode(phone) })).body.data.username).toBe(user.username);
+    expect((await call('POST', '/v1/tokens/sms', { phone, verify: await requestCode(phone) })).body.data.username).toBe(
+      user.username,
+    );
     expect(await events(user.id)).toContain('phone_changed');
   });
 
@@ -162,7 +193,9 @@ describe('PUT /v1/users/me/email', () => {
     const answer = await change(user.token, email);
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({ code: 200, data: { email, email_verified: false } });
-    expect(await sql('SELECT email, email_verified FROM users WHERE id = $1', [user.id])).toEqual([{ email, email_verified: false }]);
+    expect(await sql('SELECT email, email_verified FROM users WHERE id = $1', [user.id])).toEqual([
+      { email, email_verified: false },
+    ]);
     const [mail] = await until(async () => {
       const all = await mails(email);
       return all.length > 0 && all;
@@ -189,14 +222,23 @@ describe('PATCH /v1/users/me', () => {
   });
 
   it('updates the profile and answers it; GET /me shows it; null clears a field', async () => {
-    const fields = { nickname: '小明 🐼', avatar: 'https://cdn.example.com/a/1.png', gender: 'female', birthday: '1990-05-17', signature: '好好学习\n天天向上' };
+    const fields = {
+      nickname: '小明 🐼',
+      avatar: 'https://cdn.example.com/a/1.png',
+      gender: 'female',
+      birthday: '1990-05-17',
+      signature: '好好学习\n天天向上',
+    };
     const answer = await patch(user.token, fields);
     expect(answer.status).toBe(200);
     expect(answer.body.data).toMatchObject({ username: user.username, ...fields });
     expect((await me(user.token)).body.data).toMatchObject(fields);
     const cleared = await patch(user.token, { signature: null, gender: 'unknown' });
     expect(cleared.body.data).toMatchObject({ ...fields, signature: null, gender: 'unknown' });
-    expect((await sql('SELECT birthday::text AS birthday, signature FROM users WHERE id = $1', [user.id]))[0]).toEqual({ birthday: '1990-05-17', signature: null });
+    expect((await sql('SELECT birthday::text AS birthday, signature FROM users WHERE id = $1', [user.id]))[0]).toEqual({
+      birthday: '1990-05-17',
+      signature: null,
+    });
   });
 
   const tomorrow = new Date(Date.now() + 2 * 86400_000).toISOString().slice(0, 10);
@@ -243,12 +285,17 @@ describe('PATCH /v1/users/me', () => {
     const { code } = await fakeCall<{ code: string }>(stack.fakes.wechat, 'POST', '/_fake/codes', {});
     const userinfo = { nickName: '微信用户', avatarUrl: 'https://thirdwx.qlogo.cn/mmopen/xyz/132' };
     const wechat = await call('POST', '/v1/users/wechat/login', { code, userinfo });
-    expect((await me(wechat.body.data.token)).body.data).toMatchObject({ nickname: '微信用户', avatar: userinfo.avatarUrl, has_password: false });
+    expect((await me(wechat.body.data.token)).body.data).toMatchObject({
+      nickname: '微信用户',
+      avatar: userinfo.avatarUrl,
+      has_password: false,
+    });
   });
 });
 
 describe('sessions', () => {
-  const list = async (token: string) => (await call('GET', '/v1/users/me/sessions', undefined, { token })).body.data.sessions as any[];
+  const list = async (token: string) =>
+    (await call('GET', '/v1/users/me/sessions', undefined, { token })).body.data.sessions as any[];
   const revoke = (token: string, id: string) => call('DELETE', `/v1/users/me/sessions/${id}`, undefined, { token });
   const sid = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).sid as string;
 
@@ -261,10 +308,20 @@ describe('sessions', () => {
     expect(sessions.find((s) => s.current)).toMatchObject({ id: sid(user.token) });
     expect(sessions.filter((s) => s.current)).toHaveLength(1);
     expect(sessions.find((s) => s.id === sid(phone.token))).toEqual({
-      id: sid(phone.token), created_at: expect.any(String), last_used_at: expect.any(String), ip: expect.any(String), user_agent: 'phone-app/1.0', current: false,
+      id: sid(phone.token),
+      created_at: expect.any(String),
+      last_used_at: expect.any(String),
+      ip: expect.any(String),
+      user_agent: 'phone-app/1.0',
+      current: false,
     });
 
-    const rotated = await call('POST', '/v1/tokens/refresh', { refresh_token: phone.refresh_token }, { headers: { 'user-agent': 'phone-app/1.1' } });
+    const rotated = await call(
+      'POST',
+      '/v1/tokens/refresh',
+      { refresh_token: phone.refresh_token },
+      { headers: { 'user-agent': 'phone-app/1.1' } },
+    );
     const after = (await list(user.token)).find((s) => s.id === sid(phone.token));
     expect(after.user_agent).toBe('phone-app/1.1');
     expect(after.last_used_at > after.created_at).toBe(true);
@@ -298,7 +355,8 @@ describe('sessions', () => {
 
 describe('DELETE /v1/users/me', () => {
   const remove = (token: string, body: object) => call('DELETE', '/v1/users/me', body, { token });
-  const weiboRevoked = async () => (await fakeCall<{ revoked: string[] }>(stack.fakes.weibo, 'GET', '/_fake/revoked')).revoked;
+  const weiboRevoked = async () =>
+    (await fakeCall<{ revoked: string[] }>(stack.fakes.weibo, 'GET', '/_fake/revoked')).revoked;
 
   /** The signed-in Weibo link of weibo.e2e-spec.ts: authorize with the token, then the callback with it. */
   async function linkWeibo(token: string, uid: string) {
@@ -330,14 +388,17 @@ describe('DELETE /v1/users/me', () => {
     expect(await redis().exists(`sms:cooldown:+86${user.phone}`)).toBe(0);
     await until(async () => (await weiboRevoked()).length > revokedBefore, 'the Weibo token revocation');
 
-    const [record] = await sql(`SELECT user_id, ip, user_agent, data FROM security_events WHERE type = 'account_deleted' AND user_id = $1`, [user.id]);
+    const [record] = await sql(
+      `SELECT user_id, ip, user_agent, data FROM security_events WHERE type = 'account_deleted' AND user_id = $1`,
+      [user.id],
+    );
     expect(record).toEqual({ user_id: user.id, ip: null, user_agent: null, data: { method: 'password' } });
 
     const again = await register({ username: user.username, phone: user.phone, email: user.email });
     expect(again.answer.status).toBe(201);
   });
 
-  it('accepts an SMS code to the account\'s phone instead of the password', async () => {
+  it("accepts an SMS code to the account's phone instead of the password", async () => {
     const user = await account();
     const wrong = await remove(user.token, { verify: '000000' });
     expect(wrong.status).toBe(400);
@@ -351,7 +412,8 @@ describe('DELETE /v1/users/me', () => {
     const wrong = await remove(user.token, { password: 'not the password' });
     expect(wrong.status).toBe(401);
     expect(wrong.body).toMatchObject({ code: 10116, error: { reason: 'invalid_credentials' } });
-    for (const body of [{}, { password: PASSWORD, verify: '123456' }]) expect((await remove(user.token, body)).status).toBe(400);
+    for (const body of [{}, { password: PASSWORD, verify: '123456' }])
+      expect((await remove(user.token, body)).status).toBe(400);
     expect(await sql('SELECT 1 FROM users WHERE id = $1', [user.id])).toHaveLength(1);
     expect((await me(user.token)).status).toBe(200);
   });
@@ -415,7 +477,14 @@ describe('bad input on every new route', () => {
   it('lists the new routes in the OpenAPI document', async () => {
     const { paths } = (await call('GET', '/docs-json')).body;
     expect(Object.keys(paths)).toEqual(
-      expect.arrayContaining(['/v1/users/password/reset', '/v1/users/me/password', '/v1/users/me/phone', '/v1/users/me/email', '/v1/users/me/sessions', '/v1/users/me/sessions/{id}']),
+      expect.arrayContaining([
+        '/v1/users/password/reset',
+        '/v1/users/me/password',
+        '/v1/users/me/phone',
+        '/v1/users/me/email',
+        '/v1/users/me/sessions',
+        '/v1/users/me/sessions/{id}',
+      ]),
     );
     expect(Object.keys(paths['/v1/users/me'])).toEqual(expect.arrayContaining(['get', 'patch', 'delete']));
   });

@@ -6,22 +6,37 @@ afterAll(closeClients);
 describe('registration races', () => {
   it('two registrations racing for one username: one 201, one 409, one row', async () => {
     const username = newUsername();
-    const [a, b] = await Promise.all([newPhone(), newPhone()].map(async (phone) => ({ phone, verify: await requestCode(phone) })));
+    const [a, b] = await Promise.all(
+      [newPhone(), newPhone()].map(async (phone) => ({ phone, verify: await requestCode(phone) })),
+    );
     const answers = await Promise.all(
       [a, b].map(({ phone, verify }, i) =>
-        call('POST', '/v1/users', { username: i ? username.toUpperCase() : username, password: 'password123', phone, email: `${phone}@example.com`, verify }),
+        call('POST', '/v1/users', {
+          username: i ? username.toUpperCase() : username,
+          password: 'password123',
+          phone,
+          email: `${phone}@example.com`,
+          verify,
+        }),
       ),
     );
     expect(answers.map((x) => x.status).sort()).toEqual([201, 409]);
-    expect(answers.find((x) => x.status === 409)!.body).toMatchObject({ code: 10119, error: { reason: 'username_taken' } });
+    expect(answers.find((x) => x.status === 409)!.body).toMatchObject({
+      code: 10119,
+      error: { reason: 'username_taken' },
+    });
     expect(await sql('SELECT id FROM users WHERE lower(username) = lower($1)', [username])).toHaveLength(1);
   });
 
   it('two registrations racing for one email: one 201, one 409', async () => {
     const email = `${newUsername()}@example.com`;
-    const [a, b] = await Promise.all([newPhone(), newPhone()].map(async (phone) => ({ phone, verify: await requestCode(phone) })));
+    const [a, b] = await Promise.all(
+      [newPhone(), newPhone()].map(async (phone) => ({ phone, verify: await requestCode(phone) })),
+    );
     const answers = await Promise.all(
-      [a, b].map(({ phone, verify }) => call('POST', '/v1/users', { username: newUsername(), password: 'password123', phone, email, verify })),
+      [a, b].map(({ phone, verify }) =>
+        call('POST', '/v1/users', { username: newUsername(), password: 'password123', phone, email, verify }),
+      ),
     );
     expect(answers.map((x) => x.status).sort()).toEqual([201, 409]);
     expect(await sql('SELECT id FROM users WHERE lower(email) = lower($1)', [email])).toHaveLength(1);
@@ -31,7 +46,15 @@ describe('registration races', () => {
     const phone = newPhone();
     const verify = await requestCode(phone);
     const answers = await Promise.all(
-      [0, 1].map(() => call('POST', '/v1/users', { username: newUsername(), password: 'password123', phone, email: `${newUsername()}@example.com`, verify })),
+      [0, 1].map(() =>
+        call('POST', '/v1/users', {
+          username: newUsername(),
+          password: 'password123',
+          phone,
+          email: `${newUsername()}@example.com`,
+          verify,
+        }),
+      ),
     );
     expect(answers.filter((x) => x.status === 201)).toHaveLength(1);
     expect(answers.find((x) => x.status !== 201)!.status).toBeGreaterThanOrEqual(400);
@@ -41,7 +64,12 @@ describe('registration races', () => {
 
   it('tells that a phone is taken only to whoever proves the phone (no enumeration)', async () => {
     const first = await register();
-    const body = { username: newUsername(), password: 'password123', phone: first.phone, email: `${newUsername()}@example.com` };
+    const body = {
+      username: newUsername(),
+      password: 'password123',
+      phone: first.phone,
+      email: `${newUsername()}@example.com`,
+    };
     const guess = await call('POST', '/v1/users', { ...body, verify: '000000' });
     expect(guess.status).toBe(400);
     expect(guess.body.code).toBe(10112);
@@ -54,9 +82,21 @@ describe('registration races', () => {
     const first = await register();
     const phone = newPhone();
     const verify = await requestCode(phone);
-    const taken = await call('POST', '/v1/users', { username: first.username, password: 'password123', phone, email: `${newUsername()}@example.com`, verify });
+    const taken = await call('POST', '/v1/users', {
+      username: first.username,
+      password: 'password123',
+      phone,
+      email: `${newUsername()}@example.com`,
+      verify,
+    });
     expect(taken.body.error.reason).toBe('username_taken');
-    const ok = await call('POST', '/v1/users', { username: newUsername(), password: 'password123', phone, email: `${newUsername()}@example.com`, verify });
+    const ok = await call('POST', '/v1/users', {
+      username: newUsername(),
+      password: 'password123',
+      phone,
+      email: `${newUsername()}@example.com`,
+      verify,
+    });
     expect(ok.status).toBe(201);
   });
 });
@@ -73,7 +113,8 @@ describe('password login', () => {
 
   it('locks an account out after repeated failures (429 with Retry-After), even with the right password', async () => {
     const user = await register();
-    for (let i = 0; i < 5; i++) await call('POST', '/v1/tokens', { account: user.username, password: 'wrong password' }, { ip: newIp() });
+    for (let i = 0; i < 5; i++)
+      await call('POST', '/v1/tokens', { account: user.username, password: 'wrong password' }, { ip: newIp() });
     const locked = await call('POST', '/v1/tokens', { account: user.username, password: user.password });
     expect(locked.status).toBe(429);
     expect(locked.body).toMatchObject({ code: 10115, error: { reason: 'too_many_login_failures' } });
@@ -83,7 +124,9 @@ describe('password login', () => {
   it('counts parallel guesses: of 20 concurrent wrong passwords at most 5 are checked, the rest get 429', async () => {
     const user = await register();
     const answers = await Promise.all(
-      Array.from({ length: 20 }, () => call('POST', '/v1/tokens', { account: user.username, password: 'wrong password' }, { ip: newIp() })),
+      Array.from({ length: 20 }, () =>
+        call('POST', '/v1/tokens', { account: user.username, password: 'wrong password' }, { ip: newIp() }),
+      ),
     );
     expect(answers.filter((a) => a.status === 401).length).toBeLessThanOrEqual(5);
     expect(answers.filter((a) => a.status === 429).length).toBeGreaterThanOrEqual(15);
@@ -92,9 +135,13 @@ describe('password login', () => {
   it('shares one budget across username, phone and email of an account', async () => {
     const user = await register();
     for (const account of [user.username, user.phone, user.email, user.username, user.phone]) {
-      expect((await call('POST', '/v1/tokens', { account, password: 'wrong password' }, { ip: newIp() })).status).toBe(401);
+      expect((await call('POST', '/v1/tokens', { account, password: 'wrong password' }, { ip: newIp() })).status).toBe(
+        401,
+      );
     }
-    expect((await call('POST', '/v1/tokens', { account: user.email, password: user.password }, { ip: newIp() })).status).toBe(429);
+    expect(
+      (await call('POST', '/v1/tokens', { account: user.email, password: user.password }, { ip: newIp() })).status,
+    ).toBe(429);
   });
 
   it('limits failures per client IP across accounts', async () => {
@@ -117,7 +164,12 @@ describe('audit trail', () => {
   it('records registration, sign-ins, failures and refresh reuse, and shows a user only their own events', async () => {
     const user = await register();
     const ip = newIp();
-    await call('POST', '/v1/tokens', { account: user.username, password: 'wrong password' }, { ip, headers: { 'user-agent': 'audit-spec' } });
+    await call(
+      'POST',
+      '/v1/tokens',
+      { account: user.username, password: 'wrong password' },
+      { ip, headers: { 'user-agent': 'audit-spec' } },
+    );
     const login = await call('POST', '/v1/tokens', { account: user.phone, password: user.password }, { ip });
     const first = await call('POST', '/v1/tokens/refresh', { refresh_token: login.body.data.refresh_token });
     await call('POST', '/v1/tokens/refresh', { refresh_token: login.body.data.refresh_token });
@@ -131,7 +183,10 @@ describe('audit trail', () => {
     const other = await register();
     const theirs = await call('GET', '/v1/users/me/events', undefined, { token: other.answer.body.data.token });
     expect(theirs.body.data.events.map((e: { type: string }) => e.type)).toEqual(['registered']);
-    const rows = await sql('SELECT type FROM security_events WHERE user_id = (SELECT id FROM users WHERE username = $1)', [user.username]);
+    const rows = await sql(
+      'SELECT type FROM security_events WHERE user_id = (SELECT id FROM users WHERE username = $1)',
+      [user.username],
+    );
     expect(rows).toHaveLength(4);
   });
 });

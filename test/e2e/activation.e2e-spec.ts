@@ -12,7 +12,8 @@ interface SinkMail {
 
 const sink = {
   mails: async (to: string) =>
-    (await fakeCall<{ mails: SinkMail[] }>(stack.fakes.smtpHttp, 'GET', `/_fake/mails?to=${encodeURIComponent(to)}`)).mails,
+    (await fakeCall<{ mails: SinkMail[] }>(stack.fakes.smtpHttp, 'GET', `/_fake/mails?to=${encodeURIComponent(to)}`))
+      .mails,
   up: (up: boolean) => fakeCall(stack.fakes.smtpHttp, 'POST', '/_fake/smtp', { up }),
   tempfail: (times: number) => fakeCall(stack.fakes.smtpHttp, 'POST', '/_fake/faults', { mode: 'tempfail', times }),
   stats: () => fakeCall<{ received: number; tempfailed: number }>(stack.fakes.smtpHttp, 'GET', '/_fake/stats'),
@@ -21,10 +22,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Waits until `to` has received `count` mails, and returns them. */
 const mailsTo = (to: string, count = 1, timeoutMs = 10000) =>
-  until(async () => {
-    const mails = await sink.mails(to);
-    return mails.length >= count && mails;
-  }, `${count} mail(s) to ${to}`, timeoutMs);
+  until(
+    async () => {
+      const mails = await sink.mails(to);
+      return mails.length >= count && mails;
+    },
+    `${count} mail(s) to ${to}`,
+    timeoutMs,
+  );
 
 /** The code of the activation link in a mail, as the SPA page would read it from its query string. */
 function codeOf(mail: SinkMail): string {
@@ -94,7 +99,10 @@ describe('activation journey', () => {
   it('refuses the same code a second time', async () => {
     const again = await activate(code);
     expect(again.status).toBe(400);
-    expect(again.body).toEqual({ code: 10142, error: { reason: 'activation_code_invalid', message: expect.any(String) } });
+    expect(again.body).toEqual({
+      code: 10142,
+      error: { reason: 'activation_code_invalid', message: expect.any(String) },
+    });
   });
 
   it('refuses to resend once the email is verified', async () => {

@@ -5,7 +5,11 @@ afterAll(closeClients);
 
 const routes: Array<[string, string, Record<string, unknown>]> = [
   ['POST', '/v1/users/sms/code', { phone: '13800138000' }],
-  ['POST', '/v1/users', { username: 'abc', password: 'password123', phone: '13800138000', email: 'a@b.cn', verify: '123456' }],
+  [
+    'POST',
+    '/v1/users',
+    { username: 'abc', password: 'password123', phone: '13800138000', email: 'a@b.cn', verify: '123456' },
+  ],
   ['POST', '/v1/tokens', { account: 'abc', password: 'x' }],
   ['POST', '/v1/tokens/sms', { phone: '13800138000', verify: '123456' }],
   ['POST', '/v1/tokens/refresh', { refresh_token: 'x'.repeat(43) }],
@@ -13,7 +17,10 @@ const routes: Array<[string, string, Record<string, unknown>]> = [
 ];
 
 const expectEnvelope = (body: any, code: number) => {
-  expect(body).toEqual({ code, error: expect.objectContaining({ reason: expect.any(String), message: expect.any(String) }) });
+  expect(body).toEqual({
+    code,
+    error: expect.objectContaining({ reason: expect.any(String), message: expect.any(String) }),
+  });
 };
 
 describe.each(routes)('%s %s', (method, path, valid) => {
@@ -31,8 +38,20 @@ describe.each(routes)('%s %s', (method, path, valid) => {
   });
 
   it('rejects a missing body and wrong types with fields', async () => {
-    for (const body of [undefined, {}, Object.fromEntries(Object.keys(valid).map((k) => [k, 12345])), [valid], 'text', null]) {
-      const answer = await call(method, path, body === undefined ? undefined : body, body === undefined ? {} : { raw: JSON.stringify(body) });
+    for (const body of [
+      undefined,
+      {},
+      Object.fromEntries(Object.keys(valid).map((k) => [k, 12345])),
+      [valid],
+      'text',
+      null,
+    ]) {
+      const answer = await call(
+        method,
+        path,
+        body === undefined ? undefined : body,
+        body === undefined ? {} : { raw: JSON.stringify(body) },
+      );
       expect(answer.status).toBe(400);
       expectEnvelope(answer.body, 10100);
     }
@@ -44,11 +63,14 @@ describe.each(routes)('%s %s', (method, path, valid) => {
     expectEnvelope(answer.body, 10101);
   });
 
-  it.each(['application/x-www-form-urlencoded', 'text/plain', 'multipart/form-data; boundary=x'])('refuses %s with 415 (JSON only)', async (type) => {
-    const answer = await call(method, path, undefined, { raw: 'phone=138', headers: { 'content-type': type } });
-    expect(answer.status).toBe(415);
-    expect(answer.body.error.reason).toBe('unsupported_media_type');
-  });
+  it.each(['application/x-www-form-urlencoded', 'text/plain', 'multipart/form-data; boundary=x'])(
+    'refuses %s with 415 (JSON only)',
+    async (type) => {
+      const answer = await call(method, path, undefined, { raw: 'phone=138', headers: { 'content-type': type } });
+      expect(answer.status).toBe(415);
+      expect(answer.body.error.reason).toBe('unsupported_media_type');
+    },
+  );
 
   it.each([
     ['['.repeat(1500) + ']'.repeat(1500), 'too_deeply_nested'],
@@ -72,7 +94,14 @@ describe('field rules', () => {
     ['email', { email: 'not-an-email' }],
     ['verify', { verify: '12ab56' }],
   ])('registration names the bad %s', async (field, override) => {
-    const body = { username: 'good_name', password: 'password123', phone: '13800138000', email: 'a@b.cn', verify: '123456', ...override };
+    const body = {
+      username: 'good_name',
+      password: 'password123',
+      phone: '13800138000',
+      email: 'a@b.cn',
+      verify: '123456',
+      ...override,
+    };
     const answer = await call('POST', '/v1/users', body);
     expect(answer.status).toBe(400);
     expect(Object.keys(answer.body.error.fields)).toEqual([field]);
@@ -90,14 +119,20 @@ describe('values the database would refuse', () => {
   });
 
   it('a username that is a phone number is refused (it could never sign in by username)', async () => {
-    const answer = await call('POST', '/v1/users', { username: '13800138000', password: 'password123', phone: '13800138000', email: 'a@b.cn', verify: '123456' });
+    const answer = await call('POST', '/v1/users', {
+      username: '13800138000',
+      password: 'password123',
+      phone: '13800138000',
+      email: 'a@b.cn',
+      verify: '123456',
+    });
     expect(answer.status).toBe(400);
     expect(Object.keys(answer.body.error.fields)).toEqual(['username']);
   });
 });
 
 describe('everything else', () => {
-  it('malformed URLs and over-long path parameters get the envelope, not Fastify\'s own format', async () => {
+  it("malformed URLs and over-long path parameters get the envelope, not Fastify's own format", async () => {
     for (const path of ['/v1/users/sms/code/%E0%A4%A', `/v1/users/sms/code/${'a'.repeat(5000)}`]) {
       const answer = await call('GET', path);
       expect(answer.status).toBeGreaterThanOrEqual(400);
@@ -112,11 +147,14 @@ describe('everything else', () => {
     expectEnvelope(answer.body, 10120);
   });
 
-  it.each([undefined, 'garbage', 'Bearer', 'Bearer not.a.jwt', 'Basic abc'])('me with authorization %p is 401', async (header) => {
-    const answer = await call('GET', '/v1/users/me', undefined, header ? { headers: { authorization: header } } : {});
-    expect(answer.status).toBe(401);
-    expectEnvelope(answer.body, 10117);
-  });
+  it.each([undefined, 'garbage', 'Bearer', 'Bearer not.a.jwt', 'Basic abc'])(
+    'me with authorization %p is 401',
+    async (header) => {
+      const answer = await call('GET', '/v1/users/me', undefined, header ? { headers: { authorization: header } } : {});
+      expect(answer.status).toBe(401);
+      expectEnvelope(answer.body, 10117);
+    },
+  );
 
   it('a token signed with another key is refused', async () => {
     const forged =
@@ -129,6 +167,8 @@ describe('everything else', () => {
     expect((await call('GET', '/health/ready')).body.data.checks).toEqual({ database: 'up', redis: 'up', queue: 'up' });
     const doc = await call('GET', '/docs-json');
     expect(doc.status).toBe(200);
-    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/v1/users', '/v1/tokens', '/v1/users/sms/code']));
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining(['/v1/users', '/v1/tokens', '/v1/users/sms/code']),
+    );
   });
 });

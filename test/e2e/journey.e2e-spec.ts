@@ -1,5 +1,17 @@
 /** The whole account journey, end to end. Also run against the embedded database (npm run test:e2e:embedded). */
-import { call, closeClients, newPhone, newUsername, redis, register, requestCode, ronglian, stack, sql, until } from '../support/client.js';
+import {
+  call,
+  closeClients,
+  newPhone,
+  newUsername,
+  redis,
+  register,
+  requestCode,
+  ronglian,
+  stack,
+  sql,
+  until,
+} from '../support/client.js';
 
 afterAll(closeClients);
 
@@ -13,8 +25,14 @@ describe('phone-verified account journey', () => {
   it('sends a code through the queue and the worker to Ronglian, and reports it sent', async () => {
     const sent = await call('POST', '/v1/users/sms/code', { phone: `+86 ${phone}` });
     expect(sent.status).toBe(200);
-    expect(sent.body).toEqual({ code: 200, data: { request_id: expect.any(String), expires_in: 180, resend_in: Number(stack.env.SMS_COOLDOWN) } });
-    const [message] = await until(async () => (await ronglian.messages(phone)).length > 0 && ronglian.messages(phone), 'the SMS');
+    expect(sent.body).toEqual({
+      code: 200,
+      data: { request_id: expect.any(String), expires_in: 180, resend_in: Number(stack.env.SMS_COOLDOWN) },
+    });
+    const [message] = await until(
+      async () => (await ronglian.messages(phone)).length > 0 && ronglian.messages(phone),
+      'the SMS',
+    );
     expect(message.datas).toEqual([expect.stringMatching(/^\d{6}$/), '3']);
     expect(message.reqId).toBe(sent.body.data.request_id);
     const status = await until(async () => {
@@ -28,9 +46,16 @@ describe('phone-verified account journey', () => {
     const [message] = await ronglian.messages(phone);
     const answer = await call('POST', '/v1/users', { username, password, phone, email, verify: message.datas[0] });
     expect(answer.status).toBe(201);
-    expect(answer.body.data).toEqual({ username, token: expect.any(String), refresh_token: expect.any(String), expires_in: 900 });
+    expect(answer.body.data).toEqual({
+      username,
+      token: expect.any(String),
+      refresh_token: expect.any(String),
+      expires_in: 900,
+    });
     if (stack.databaseUrl) {
-      const [row] = await sql('SELECT phone, email, password_hash, email_verified FROM users WHERE username = $1', [username]);
+      const [row] = await sql('SELECT phone, email, password_hash, email_verified FROM users WHERE username = $1', [
+        username,
+      ]);
       expect(row.phone).toBe(`+86${phone}`);
       expect(row.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,(t=2,p=1|p=1,t=2)\$/);
       expect(row.email_verified).toBe(false);
@@ -66,7 +91,14 @@ describe('phone-verified account journey', () => {
     const login = await call('POST', '/v1/tokens', { account: username, password });
     const me = await call('GET', '/v1/users/me', undefined, { token: login.body.data.token });
     expect(me.status).toBe(200);
-    expect(me.body.data).toMatchObject({ username, phone: `+86${phone}`, email, email_verified: false, has_password: true, identities: [] });
+    expect(me.body.data).toMatchObject({
+      username,
+      phone: `+86${phone}`,
+      email,
+      email_verified: false,
+      has_password: true,
+      identities: [],
+    });
     // The profile is now cached in Redis (read through on the next call).
     expect(await redis().keys(`cache*profile:${me.body.data.id}`)).toHaveLength(1);
   });

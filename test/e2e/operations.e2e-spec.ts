@@ -7,7 +7,12 @@ import type { ChildProcess } from 'node:child_process';
 import { freePort, startProcess, stopProcess, waitReady } from '../support/stack.js';
 import { call, closeClients, newIp, newPhone, ronglian, stack, until } from '../support/client.js';
 
-const env = { ...stack.env, QUEUE_PREFIX: `${stack.env.QUEUE_PREFIX}ops`, SMS_RETRY_DELAY_MS: '200', SMS_WORKER_CONCURRENCY: '4' };
+const env = {
+  ...stack.env,
+  QUEUE_PREFIX: `${stack.env.QUEUE_PREFIX}ops`,
+  SMS_RETRY_DELAY_MS: '200',
+  SMS_WORKER_CONCURRENCY: '4',
+};
 const apis: string[] = [];
 const procs: ChildProcess[] = [];
 const logLines: string[] = [];
@@ -33,7 +38,8 @@ const send = (api: string, phone: string) =>
     headers: { 'content-type': 'application/json', 'x-forwarded-for': newIp() },
     body: JSON.stringify({ phone }),
   });
-const statusOf = async (api: string, id: string) => ((await (await fetch(`${api}/v1/users/sms/code/${id}`)).json()) as any).data?.status;
+const statusOf = async (api: string, id: string) =>
+  ((await (await fetch(`${api}/v1/users/sms/code/${id}`)).json()) as any).data?.status;
 
 let workerA: ChildProcess;
 let apiB: { url: string; proc: ChildProcess };
@@ -89,7 +95,11 @@ describe('graceful shutdown', () => {
     expect(statuses).not.toContain('failed');
 
     startWorker();
-    await until(async () => (await Promise.all(ids.map((id) => statusOf(apis[0], id)))).every((s) => s === 'sent'), 'all sent', 30000);
+    await until(
+      async () => (await Promise.all(ids.map((id) => statusOf(apis[0], id)))).every((s) => s === 'sent'),
+      'all sent',
+      30000,
+    );
     for (const phone of phones) expect(await ronglian.messages(phone)).toHaveLength(1);
   }, 60000);
 
@@ -123,11 +133,17 @@ describe('observability', () => {
     await call('POST', '/v1/tokens', { account: 'nobody_here', password: 'wrong password' });
     await call('POST', '/v1/users/wechat/login', { code: 'no-such-code' });
     const text = await (await fetch(`${stack.api}/metrics`)).text();
-    expect(text).toMatch(/auth_http_request_duration_seconds_count\{method="POST",route="\/v1\/tokens",status="401"\} \d+/);
+    expect(text).toMatch(
+      /auth_http_request_duration_seconds_count\{method="POST",route="\/v1\/tokens",status="401"\} \d+/,
+    );
     expect(text).toMatch(/auth_logins_total\{method="password",outcome="failed"\} \d+/);
     expect(text).toMatch(/auth_queue_jobs\{queue="sms",state="waiting"\} \d+/);
-    expect(text.split('\n').filter((l) => l.startsWith('auth_jobs_total'))).toContainEqual(expect.stringMatching(/^auth_jobs_total\{queue="sms",outcome="sent",reason=""\} \d+$/));
-    expect(text).toMatch(/auth_upstream_request_duration_seconds_count\{provider="wechat",endpoint="\/sns\/jscode2session",outcome="wechat_code_invalid"\} \d+/);
+    expect(text.split('\n').filter((l) => l.startsWith('auth_jobs_total'))).toContainEqual(
+      expect.stringMatching(/^auth_jobs_total\{queue="sms",outcome="sent",reason=""\} \d+$/),
+    );
+    expect(text).toMatch(
+      /auth_upstream_request_duration_seconds_count\{provider="wechat",endpoint="\/sns\/jscode2session",outcome="wechat_code_invalid"\} \d+/,
+    );
   });
 
   it('puts the queue dashboard behind the admin credential', async () => {
@@ -135,12 +151,16 @@ describe('observability', () => {
     const basic = Buffer.from(`${stack.env.ADMIN_USER}:${stack.env.ADMIN_PASSWORD}`).toString('base64');
     const page = await fetch(`${stack.api}/admin/queues`, { headers: { authorization: `Basic ${basic}` } });
     expect(page.status).toBe(200);
-    const queues = await fetch(`${stack.api}/admin/queues/api/queues`, { headers: { authorization: `Basic ${basic}` } });
+    const queues = await fetch(`${stack.api}/admin/queues/api/queues`, {
+      headers: { authorization: `Basic ${basic}` },
+    });
     expect(((await queues.json()) as any).queues.map((q: { name: string }) => q.name).sort()).toEqual(['mail', 'sms']);
   });
 
   it('sends security headers, echoes a request id, and allows only listed CORS origins', async () => {
-    const answer = await fetch(`${stack.api}/health/live`, { headers: { 'x-request-id': 'trace-123', origin: 'https://evil.example' } });
+    const answer = await fetch(`${stack.api}/health/live`, {
+      headers: { 'x-request-id': 'trace-123', origin: 'https://evil.example' },
+    });
     expect(answer.headers.get('x-request-id')).toBe('trace-123');
     expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
     expect(answer.headers.get('access-control-allow-origin')).toBeNull();
@@ -156,13 +176,22 @@ describe('observability', () => {
     })();
     const password = 'log-spec secret password';
     const headers = { 'content-type': 'application/json', 'x-request-id': 'log-spec-1' };
-    const body = { username: `log_${Date.now() % 1e8}`, password, phone, email: `log${Date.now()}@example.com`, verify: code };
-    const registered = (await (await fetch(`${apis[0]}/v1/users`, { method: 'POST', headers, body: JSON.stringify(body) })).json()) as any;
+    const body = {
+      username: `log_${Date.now() % 1e8}`,
+      password,
+      phone,
+      email: `log${Date.now()}@example.com`,
+      verify: code,
+    };
+    const registered = (await (
+      await fetch(`${apis[0]}/v1/users`, { method: 'POST', headers, body: JSON.stringify(body) })
+    ).json()) as any;
     await fetch(`${apis[0]}/v1/users/me`, { headers: { authorization: `Bearer ${registered.data.token}` } });
     await new Promise((r) => setTimeout(r, 300));
     const lines = logLines.map((l) => JSON.parse(l));
     expect(lines.some((l) => l.reqId === 'log-spec-1')).toBe(true);
     const all = logLines.join('\n');
-    for (const secret of [password, code, registered.data.token, registered.data.refresh_token, phone]) expect(all).not.toContain(secret);
+    for (const secret of [password, code, registered.data.token, registered.data.refresh_token, phone])
+      expect(all).not.toContain(secret);
   });
 });

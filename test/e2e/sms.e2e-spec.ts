@@ -53,7 +53,8 @@ describe('sending codes', () => {
   it('caps codes per client IP (SMS_IP_HOURLY_CAP) with 429 sms_ip_limit', async () => {
     const ip = newIp();
     const cap = Number(stack.env.SMS_IP_HOURLY_CAP);
-    for (let i = 0; i < cap; i++) expect((await call('POST', '/v1/users/sms/code', { phone: newPhone() }, { ip })).status).toBe(200);
+    for (let i = 0; i < cap; i++)
+      expect((await call('POST', '/v1/users/sms/code', { phone: newPhone() }, { ip })).status).toBe(200);
     const phone = newPhone();
     const over = await call('POST', '/v1/users/sms/code', { phone }, { ip });
     expect(over.status).toBe(429);

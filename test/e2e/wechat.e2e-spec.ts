@@ -9,7 +9,8 @@ const newOpenid = () => `o_e2e_${randomBytes(9).toString('base64url')}`;
 const mint = (body: { openid?: string; unionid?: string } = {}) =>
   fakeCall<{ code: string; openid: string }>(stack.fakes.wechat, 'POST', '/_fake/codes', body);
 const fault = (body: object) => fakeCall(stack.fakes.wechat, 'POST', '/_fake/faults', body);
-const fakeRequests = async () => (await fakeCall<{ requests: number }>(stack.fakes.wechat, 'GET', '/_fake/stats')).requests;
+const fakeRequests = async () =>
+  (await fakeCall<{ requests: number }>(stack.fakes.wechat, 'GET', '/_fake/stats')).requests;
 const login = (code: string, extra: object = {}) => call('POST', '/v1/users/wechat/login', { code, ...extra });
 
 async function identity(providerUid: string) {
@@ -45,14 +46,22 @@ describe('WeChat login: new and returning users', () => {
 
     const row = await identity(uid);
     expect(row).toMatchObject({ username, password_hash: null, phone: null, email: null, user_id: expect.any(String) });
-    expect(row.profile).toMatchObject({ screen_name: '小明', avatar: 'https://thirdwx.qlogo.cn/mmopen/abc/132', openid });
+    expect(row.profile).toMatchObject({
+      screen_name: '小明',
+      avatar: 'https://thirdwx.qlogo.cn/mmopen/abc/132',
+      openid,
+    });
     // session_key is sealed (SecretBox format), never stored in clear and never sent to the client.
     expect(row.credential_enc).toMatch(/^v\d+\.[\w-]+\.[\w-]+\.[\w-]+$/);
     expect(JSON.stringify(answer.body)).not.toMatch(/session_key|sessionKey/);
 
     const me = await call('GET', '/v1/users/me', undefined, { token: answer.body.data.token });
     expect(me.body.data).toMatchObject({
-      username, phone: null, email: null, email_verified: false, has_password: false,
+      username,
+      phone: null,
+      email: null,
+      email_verified: false,
+      has_password: false,
       identities: [{ provider: 'wechat', uid, screen_name: '小明', bound_at: expect.any(String) }],
     });
   });
@@ -110,7 +119,9 @@ describe('WeChat login keyed on unionid', () => {
     const second = await login((await mint({ openid, unionid })).code);
     expect(second.body.data).toMatchObject({ username: first.body.data.username, is_new: false });
     expect((await identity(`unionid:${unionid}`)).username).toBe(first.body.data.username);
-    expect(await sql(`SELECT 1 FROM identities WHERE provider_uid = $1`, [`openid:${appid}:${openid}`])).toHaveLength(0);
+    expect(await sql(`SELECT 1 FROM identities WHERE provider_uid = $1`, [`openid:${appid}:${openid}`])).toHaveLength(
+      0,
+    );
   });
 });
 

@@ -1,6 +1,18 @@
 /** Weibo login, binding, linking and the attacks of issue 3, against the API, worker, PostgreSQL, Redis and the fake Weibo. */
 import { createHash, randomInt } from 'node:crypto';
-import { call, closeClients, fakeCall, newPhone, newUsername, redis, register, requestCode, sql, stack, until } from '../support/client.js';
+import {
+  call,
+  closeClients,
+  fakeCall,
+  newPhone,
+  newUsername,
+  redis,
+  register,
+  requestCode,
+  sql,
+  stack,
+  until,
+} from '../support/client.js';
 
 afterAll(closeClients);
 
@@ -9,7 +21,8 @@ const ticketKey = (ticket: string) => `weibo:ticket:${createHash('sha256').updat
 const newUid = () => String(randomInt(2_000_000_000, 2_900_000_000));
 
 const weibo = {
-  code: async (uid: string) => (await fakeCall<{ code: string }>(stack.fakes.weibo, 'POST', '/_fake/codes', { uid })).code,
+  code: async (uid: string) =>
+    (await fakeCall<{ code: string }>(stack.fakes.weibo, 'POST', '/_fake/codes', { uid })).code,
   fault: (endpoint: string, mode: string, times = 1, error_code?: number) =>
     fakeCall(stack.fakes.weibo, 'POST', '/_fake/faults', { endpoint, mode, times, error_code }),
   revoked: async () => (await fakeCall<{ revoked: string[] }>(stack.fakes.weibo, 'GET', '/_fake/revoked')).revoked,
@@ -17,7 +30,11 @@ const weibo = {
 };
 
 /** What the SPA does: get the URL, let the (fake) user authorize, read the callback page's query. */
-async function authorize(uid: string, token?: string, extra: Record<string, string> = {}): Promise<Record<string, string>> {
+async function authorize(
+  uid: string,
+  token?: string,
+  extra: Record<string, string> = {},
+): Promise<Record<string, string>> {
   const answer = await call('GET', '/v1/users/weibo/authorization', undefined, { token });
   expect(answer.status).toBe(200);
   const url = new URL(answer.body.data.oauth_url);
@@ -40,7 +57,14 @@ async function ticketFor(uid: string): Promise<string> {
 async function bindNewAccount(ticket: string) {
   const phone = newPhone();
   const username = newUsername();
-  const body = { bind_ticket: ticket, username, password: PASSWORD, phone, email: `${username}@example.com`, verify: await requestCode(phone) };
+  const body = {
+    bind_ticket: ticket,
+    username,
+    password: PASSWORD,
+    phone,
+    email: `${username}@example.com`,
+    verify: await requestCode(phone),
+  };
   return { answer: await call('POST', '/v1/users/weibo/users', body), username, email: body.email };
 }
 
@@ -53,8 +77,12 @@ async function signedInAccount() {
 const bindExisting = (ticket: string, account: string, password = PASSWORD) =>
   call('POST', '/v1/users/weibo/bind', { bind_ticket: ticket, account, password });
 const boundTo = async (uid: string) =>
-  (await sql(`SELECT u.username FROM identities i JOIN users u ON u.id = i.user_id WHERE i.provider = 'weibo' AND i.provider_uid = $1`, [uid]))[0]
-    ?.username;
+  (
+    await sql(
+      `SELECT u.username FROM identities i JOIN users u ON u.id = i.user_id WHERE i.provider = 'weibo' AND i.provider_uid = $1`,
+      [uid],
+    )
+  )[0]?.username;
 
 describe('first Weibo login, then a new account', () => {
   const uid = newUid();
@@ -66,7 +94,10 @@ describe('first Weibo login, then a new account', () => {
     const url = new URL(answer.body.data.oauth_url);
     expect(`${url.origin}${url.pathname}`).toBe(`${stack.fakes.weibo}/oauth2/authorize`);
     expect(Object.fromEntries(url.searchParams)).toEqual({
-      client_id: '3456789012', redirect_uri: stack.env.WEIBO_REDIRECT_URI, response_type: 'code', state: expect.stringMatching(/^[\w-]{32}$/),
+      client_id: '3456789012',
+      redirect_uri: stack.env.WEIBO_REDIRECT_URI,
+      response_type: 'code',
+      state: expect.stringMatching(/^[\w-]{32}$/),
     });
     const ttl = await redis().ttl(`weibo:state:${url.searchParams.get('state')}`);
     expect(ttl).toBeGreaterThan(590);
@@ -79,14 +110,21 @@ describe('first Weibo login, then a new account', () => {
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({
       code: 201,
-      data: { bind_ticket: expect.stringMatching(/^[\w-]{43}$/), expires_in: 600, profile: { uid, screen_name: `weibo_${uid}`, avatar: expect.stringContaining(uid) } },
+      data: {
+        bind_ticket: expect.stringMatching(/^[\w-]{43}$/),
+        expires_in: 600,
+        profile: { uid, screen_name: `weibo_${uid}`, avatar: expect.stringContaining(uid) },
+      },
     });
     ticket = answer.body.data.bind_ticket;
     expect(await redis().get(ticketKey(ticket))).toBe(uid);
     const keys = await redis().keys('weibo:ticket:*');
     expect(keys.some((k) => k.includes(ticket))).toBe(false);
     expect(await redis().exists(`weibo:state:${query.state}`)).toBe(0);
-    const [row] = await sql(`SELECT user_id, credential_enc FROM identities WHERE provider = 'weibo' AND provider_uid = $1`, [uid]);
+    const [row] = await sql(
+      `SELECT user_id, credential_enc FROM identities WHERE provider = 'weibo' AND provider_uid = $1`,
+      [uid],
+    );
     expect(row.user_id).toBeNull();
     expect(row.credential_enc).toMatch(/^v\d+\.[\w-]+\.[\w-]+\.[\w-]+$/);
   });
@@ -95,7 +133,10 @@ describe('first Weibo login, then a new account', () => {
     const bound = await bindNewAccount(ticket);
     username = bound.username;
     expect(bound.answer.status).toBe(201);
-    expect(bound.answer.body).toEqual({ code: 200, data: { username, token: expect.any(String), refresh_token: expect.any(String), expires_in: 900 } });
+    expect(bound.answer.body).toEqual({
+      code: 200,
+      data: { username, token: expect.any(String), refresh_token: expect.any(String), expires_in: 900 },
+    });
     const [row] = await sql(
       `SELECT u.username, i.credential_enc, i.bound_at FROM identities i JOIN users u ON u.id = i.user_id WHERE i.provider = 'weibo' AND i.provider_uid = $1`,
       [uid],
@@ -103,9 +144,15 @@ describe('first Weibo login, then a new account', () => {
     expect(row).toMatchObject({ username, bound_at: expect.any(Date) });
     expect(row.credential_enc).not.toMatch(/^2\.00/);
     const me = await call('GET', '/v1/users/me', undefined, { token: bound.answer.body.data.token });
-    expect(me.body.data.identities).toEqual([{ provider: 'weibo', uid, screen_name: `weibo_${uid}`, bound_at: expect.any(String) }]);
+    expect(me.body.data.identities).toEqual([
+      { provider: 'weibo', uid, screen_name: `weibo_${uid}`, bound_at: expect.any(String) },
+    ]);
     await until(async () => {
-      const { mails } = await fakeCall<{ mails: unknown[] }>(stack.fakes.smtpHttp, 'GET', `/_fake/mails?to=${bound.email}`);
+      const { mails } = await fakeCall<{ mails: unknown[] }>(
+        stack.fakes.smtpHttp,
+        'GET',
+        `/_fake/mails?to=${bound.email}`,
+      );
       return mails.length > 0;
     }, 'the activation mail');
   });
@@ -113,7 +160,10 @@ describe('first Weibo login, then a new account', () => {
   it('signs the bound uid in with code 200 next time', async () => {
     const answer = await callback(await authorize(uid));
     expect(answer.status).toBe(200);
-    expect(answer.body).toEqual({ code: 200, data: { username, token: expect.any(String), refresh_token: expect.any(String), expires_in: 900 } });
+    expect(answer.body).toEqual({
+      code: 200,
+      data: { username, token: expect.any(String), refresh_token: expect.any(String), expires_in: 900 },
+    });
   });
 
   it('refuses the same ticket a second time', async () => {
@@ -192,9 +242,16 @@ describe('binding to an existing account', () => {
 
   it('refuses a raw uid instead of a ticket (unknown field)', async () => {
     const account = await signedInAccount();
-    const answer = await call('POST', '/v1/users/weibo/bind', { uid: newUid(), account: account.username, password: PASSWORD });
+    const answer = await call('POST', '/v1/users/weibo/bind', {
+      uid: newUid(),
+      account: account.username,
+      password: PASSWORD,
+    });
     expect(answer.status).toBe(400);
-    expect(answer.body).toMatchObject({ code: 10100, error: { fields: { uid: 'is not allowed', bind_ticket: expect.any(String) } } });
+    expect(answer.body).toMatchObject({
+      code: 10100,
+      error: { fields: { uid: 'is not allowed', bind_ticket: expect.any(String) } },
+    });
   });
 });
 
@@ -202,7 +259,7 @@ describe('signed-in linking and unlinking', () => {
   const uid = newUid();
   let owner: { username: string; token: string };
 
-  it('links Weibo to the signed-in user, only with that user\'s token on the callback', async () => {
+  it("links Weibo to the signed-in user, only with that user's token on the callback", async () => {
     owner = await signedInAccount();
     const stolen = await callback(await authorize(uid, owner.token));
     expect(stolen.status).toBe(403);
@@ -211,7 +268,9 @@ describe('signed-in linking and unlinking', () => {
     expect(linked.status).toBe(200);
     expect(linked.body.data.username).toBe(owner.username);
     const me = await call('GET', '/v1/users/me', undefined, { token: owner.token });
-    expect(me.body.data.identities).toEqual([{ provider: 'weibo', uid, screen_name: `weibo_${uid}`, bound_at: expect.any(String) }]);
+    expect(me.body.data.identities).toEqual([
+      { provider: 'weibo', uid, screen_name: `weibo_${uid}`, bound_at: expect.any(String) },
+    ]);
   });
 
   it('refuses to link a Weibo bound to someone else (409)', async () => {
@@ -223,7 +282,10 @@ describe('signed-in linking and unlinking', () => {
   });
 
   it('unlinks and revokes the Weibo token, which was never stored in clear', async () => {
-    const [{ credential_enc: sealed }] = await sql(`SELECT credential_enc FROM identities WHERE provider = 'weibo' AND provider_uid = $1`, [uid]);
+    const [{ credential_enc: sealed }] = await sql(
+      `SELECT credential_enc FROM identities WHERE provider = 'weibo' AND provider_uid = $1`,
+      [uid],
+    );
     const before = (await weibo.revoked()).length;
     const answer = await call('DELETE', '/v1/users/me/identities/weibo', undefined, { token: owner.token });
     expect(answer.status).toBe(200);
@@ -243,7 +305,9 @@ describe('signed-in linking and unlinking', () => {
     const weiboOnly = await bindNewAccount(await ticketFor(newUid()));
     // No API removes a password and a phone yet: make this a Weibo-only account directly.
     await sql('UPDATE users SET password_hash = NULL, phone = NULL WHERE username = $1', [weiboOnly.username]);
-    const answer = await call('DELETE', '/v1/users/me/identities/weibo', undefined, { token: weiboOnly.answer.body.data.token });
+    const answer = await call('DELETE', '/v1/users/me/identities/weibo', undefined, {
+      token: weiboOnly.answer.body.data.token,
+    });
     expect(answer.status).toBe(409);
     expect(answer.body).toMatchObject({ code: 10128, error: { reason: 'last_sign_in_method' } });
   });
@@ -290,14 +354,17 @@ describe('attacks on the callback', () => {
 describe('Weibo down, slow or misconfigured: never a 500', () => {
   const attempt = async () => callback(await authorize(newUid()));
 
-  it.each([['http500'], ['non_json']])('answers 503 10113 when the token endpoint fails (%s), without retrying it', async (mode) => {
-    const before = (await weibo.stats()).access_token;
-    await weibo.fault('access_token', mode);
-    const answer = await attempt();
-    expect(answer.status).toBe(503);
-    expect(answer.body).toMatchObject({ code: 10113, error: { reason: 'provider_unavailable' } });
-    expect((await weibo.stats()).access_token).toBe(before + 1);
-  });
+  it.each([['http500'], ['non_json']])(
+    'answers 503 10113 when the token endpoint fails (%s), without retrying it',
+    async (mode) => {
+      const before = (await weibo.stats()).access_token;
+      await weibo.fault('access_token', mode);
+      const answer = await attempt();
+      expect(answer.status).toBe(503);
+      expect(answer.body).toMatchObject({ code: 10113, error: { reason: 'provider_unavailable' } });
+      expect((await weibo.stats()).access_token).toBe(before + 1);
+    },
+  );
 
   it('answers 503 10113 when the token endpoint hangs, after the timeout', async () => {
     await weibo.fault('access_token', 'hang');
@@ -331,7 +398,12 @@ describe('documentation', () => {
   it('lists the Weibo routes in the OpenAPI document', async () => {
     const { paths } = (await call('GET', '/docs-json')).body;
     expect(Object.keys(paths)).toEqual(
-      expect.arrayContaining(['/v1/users/weibo/authorization', '/v1/users/weibo/users', '/v1/users/weibo/bind', '/v1/users/me/identities/weibo']),
+      expect.arrayContaining([
+        '/v1/users/weibo/authorization',
+        '/v1/users/weibo/users',
+        '/v1/users/weibo/bind',
+        '/v1/users/me/identities/weibo',
+      ]),
     );
     expect(Object.keys(paths['/v1/users/weibo/users'])).toEqual(expect.arrayContaining(['get', 'post']));
   });

@@ -10,7 +10,11 @@ import { WEIBO_DEFAULTS, startWeiboFake } from './weibo.fake.js';
 type Json = Record<string, any>;
 
 async function postJson(url: string, body: unknown): Promise<Json> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return (await res.json()) as Json;
 }
 
@@ -31,10 +35,18 @@ describe('Ronglian fake', () => {
   function send(body: object, opts: { sig?: string; signal?: AbortSignal } = {}): Promise<Response> {
     const { accountSid: sid, authToken } = RONGLIAN_DEFAULTS;
     const ts = shanghaiStamp(Date.now());
-    const sig = opts.sig ?? createHash('md5').update(sid + authToken + ts).digest('hex').toUpperCase();
+    const sig =
+      opts.sig ??
+      createHash('md5')
+        .update(sid + authToken + ts)
+        .digest('hex')
+        .toUpperCase();
     return fetch(`${fake.url}/2013-12-26/Accounts/${sid}/SMS/TemplateSMS?sig=${sig}`, {
       method: 'POST',
-      headers: { authorization: Buffer.from(`${sid}:${ts}`).toString('base64'), 'content-type': 'application/json;charset=utf-8' },
+      headers: {
+        authorization: Buffer.from(`${sid}:${ts}`).toString('base64'),
+        'content-type': 'application/json;charset=utf-8',
+      },
       body: JSON.stringify(body),
       signal: opts.signal,
     });
@@ -110,17 +122,30 @@ describe('Weibo fake', () => {
     const second = await exchange(code);
     expect(second.status).toBe(400);
     expect(await second.json()).toEqual({
-      error: 'invalid_grant', error_code: 21325, request: '/oauth2/access_token',
-      error_uri: '/oauth2/access_token', error_description: `invalid authorization code:${code}`,
+      error: 'invalid_grant',
+      error_code: 21325,
+      request: '/oauth2/access_token',
+      error_uri: '/oauth2/access_token',
+      error_description: `invalid authorization code:${code}`,
     });
-    const info = (await (await fetch(`${fake.url}/oauth2/get_token_info?access_token=${token.access_token}`, { method: 'POST' })).json()) as Json;
+    const info = (await (
+      await fetch(`${fake.url}/oauth2/get_token_info?access_token=${token.access_token}`, { method: 'POST' })
+    ).json()) as Json;
     expect(info).toMatchObject({ uid: 1000000001, appkey: 3456789012, scope: null });
-    const show = await fetch(`${fake.url}/2/users/show.json?uid=1000000001`, { headers: { authorization: `OAuth2 ${token.access_token}` } });
+    const show = await fetch(`${fake.url}/2/users/show.json?uid=1000000001`, {
+      headers: { authorization: `OAuth2 ${token.access_token}` },
+    });
     expect(await show.json()).toMatchObject({ idstr: '1000000001', screen_name: '微博测试甲' });
-    expect(await getJson(`${fake.url}/oauth2/revokeoauth2?access_token=${token.access_token}`)).toEqual({ result: 'true' });
+    expect(await getJson(`${fake.url}/oauth2/revokeoauth2?access_token=${token.access_token}`)).toEqual({
+      result: 'true',
+    });
     const after = await fetch(`${fake.url}/2/users/show.json?uid=1&access_token=${token.access_token}`);
     expect(after.status).toBe(401);
-    expect(await after.json()).toEqual({ error: 'invalid_access_token', error_code: 21332, request: '/2/users/show.json' });
+    expect(await after.json()).toEqual({
+      error: 'invalid_access_token',
+      error_code: 21332,
+      request: '/2/users/show.json',
+    });
   });
 });
 
@@ -142,7 +167,10 @@ describe('WeChat fake', () => {
     expect(openid).toMatch(/^o.{27}$/);
     const second = await fetch(url);
     expect(second.status).toBe(200);
-    expect(JSON.parse(await second.text())).toEqual({ errcode: 40163, errmsg: expect.stringMatching(/^code been used, rid: /) });
+    expect(JSON.parse(await second.text())).toEqual({
+      errcode: 40163,
+      errmsg: expect.stringMatching(/^code been used, rid: /),
+    });
   });
 });
 
@@ -153,12 +181,24 @@ describe('SMTP fake', () => {
   });
   afterAll(() => fake.close());
 
-  const mail = { from: 'noreply@example.com', to: 'User@Example.com', subject: '验证码', text: 'code 123456', html: '<b>123456</b>' };
+  const mail = {
+    from: 'noreply@example.com',
+    to: 'User@Example.com',
+    subject: '验证码',
+    text: 'code 123456',
+    html: '<b>123456</b>',
+  };
 
   it('keeps sent mail and shows it over HTTP', async () => {
     await createTransport(fake.smtpUrl).sendMail(mail);
     const { mails } = await getJson(`${fake.url}/_fake/mails?to=user@example.com`);
-    expect(mails).toEqual([expect.objectContaining({ to: [expect.stringMatching(/^user@example\.com$/i)], subject: '验证码', html: '<b>123456</b>' })]);
+    expect(mails).toEqual([
+      expect.objectContaining({
+        to: [expect.stringMatching(/^user@example\.com$/i)],
+        subject: '验证码',
+        html: '<b>123456</b>',
+      }),
+    ]);
     expect(mails[0].text.trim()).toBe('code 123456');
   });
 

@@ -1,4 +1,10 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface FakeRequest {
@@ -37,7 +43,13 @@ async function dispatch(raw: IncomingMessage, res: ServerResponse, handler: Hand
   try {
     const body = await readBody(raw);
     const url = new URL(raw.url ?? '/', 'http://fake.local');
-    const req = { method: raw.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: raw.headers, body };
+    const req = {
+      method: raw.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      headers: raw.headers,
+      body,
+    };
     await handler(req, res);
   } catch (err) {
     if (!res.headersSent) sendJson(res, 500, { error: 'fake_internal_error', message: String(err) });
@@ -67,7 +79,12 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, con
   res.end(text);
 }
 
-export function sendText(res: ServerResponse, status: number, text: string, contentType = 'text/plain;charset=UTF-8'): void {
+export function sendText(
+  res: ServerResponse,
+  status: number,
+  text: string,
+  contentType = 'text/plain;charset=UTF-8',
+): void {
   res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }

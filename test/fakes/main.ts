@@ -42,7 +42,12 @@ export async function startAllFakes(ports: Partial<FakePorts> = {}): Promise<All
     await Promise.all(running.map((f) => f.close()));
   };
   const [ronglian, weibo, wechat, smtp] = results;
-  if (ronglian.status === 'rejected' || weibo.status === 'rejected' || wechat.status === 'rejected' || smtp.status === 'rejected') {
+  if (
+    ronglian.status === 'rejected' ||
+    weibo.status === 'rejected' ||
+    wechat.status === 'rejected' ||
+    smtp.status === 'rejected'
+  ) {
     await close(); // one port was busy: do not leave the others listening
     throw results.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason;
   }
@@ -59,10 +64,10 @@ export async function startAllFakes(ports: Partial<FakePorts> = {}): Promise<All
 export function envLines(urls: FakeUrls): string[] {
   const r = RONGLIAN_DEFAULTS;
   return [
-    `RONGLIAN_BASE_URL=${urls.ronglian} RONGLIAN_ACCOUNT_SID=${r.accountSid} RONGLIAN_AUTH_TOKEN=${r.authToken} `
-      + `RONGLIAN_APP_ID=${r.appId} RONGLIAN_TEMPLATE_ID=${r.templateId} SMS_DRIVER=ronglian`,
-    `WEIBO_AUTHORIZE_URL=${urls.weibo}/oauth2/authorize WEIBO_API_BASE=${urls.weibo} `
-      + `WEIBO_CLIENT_ID=${WEIBO_DEFAULTS.clientId} WEIBO_CLIENT_SECRET=${WEIBO_DEFAULTS.clientSecret}`,
+    `RONGLIAN_BASE_URL=${urls.ronglian} RONGLIAN_ACCOUNT_SID=${r.accountSid} RONGLIAN_AUTH_TOKEN=${r.authToken} ` +
+      `RONGLIAN_APP_ID=${r.appId} RONGLIAN_TEMPLATE_ID=${r.templateId} SMS_DRIVER=ronglian`,
+    `WEIBO_AUTHORIZE_URL=${urls.weibo}/oauth2/authorize WEIBO_API_BASE=${urls.weibo} ` +
+      `WEIBO_CLIENT_ID=${WEIBO_DEFAULTS.clientId} WEIBO_CLIENT_SECRET=${WEIBO_DEFAULTS.clientSecret}`,
     `WECHAT_API_BASE=${urls.wechat} WECHAT_APPID=${WECHAT_DEFAULTS.appid} WECHAT_SECRET=${WECHAT_DEFAULTS.secret}`,
     `SMTP_URL=${urls.smtp} MAIL_DRIVER=smtp`,
   ];

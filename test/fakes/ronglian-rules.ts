@@ -82,7 +82,9 @@ export function checkAuth({ sid, sig, headers, accounts, now }: AuthInput): stri
   const token = accounts[sid];
   if (token === undefined) return '111141';
   if (!sig) return '111108';
-  const expected = createHash('md5').update(sid + token + ts).digest('hex');
+  const expected = createHash('md5')
+    .update(sid + token + ts)
+    .digest('hex');
   return sig.toLowerCase() === expected ? undefined : '111109';
 }
 

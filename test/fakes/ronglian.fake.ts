@@ -1,8 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import {
-  FaultQueue, badRequest, jsonBody, notFound, optString, sendHtml500, sendJson, startHttp, times,
-  type FakeRequest, type RunningFake,
+  FaultQueue,
+  badRequest,
+  jsonBody,
+  notFound,
+  optString,
+  sendHtml500,
+  sendJson,
+  startHttp,
+  times,
+  type FakeRequest,
+  type RunningFake,
 } from './http.js';
 import { checkAuth, parseSendBody, shanghaiStamp, statusMsg, type SendBody } from './ronglian-rules.js';
 
@@ -111,7 +120,10 @@ function handleSend({ req, res, sid, state, accounts, appIds }: SendContext): vo
   // Faults hit well-formed, correctly signed requests only, so a test's next real send trips them.
   const fault = state.faults.take();
   if (fault?.mode === 'slow') {
-    setTimeout(() => (duplicate ? businessError(res, '160054') : sendAccepted(res, accept(), now)), fault.delayMs ?? 500);
+    setTimeout(
+      () => (duplicate ? businessError(res, '160054') : sendAccepted(res, accept(), now)),
+      fault.delayMs ?? 500,
+    );
     return;
   }
   if (fault) return applyFault(res, fault, duplicate ? undefined : accept);
@@ -158,7 +170,12 @@ function handleControl(req: FakeRequest, res: ServerResponse, state: RonglianSta
       return sendJson(res, 200, { ok: true });
     case 'GET /_fake/stats': {
       const { requests, accepted, messages } = state;
-      return sendJson(res, 200, { requests, accepted, messages: messages.length, pendingFaults: state.faults.pending() });
+      return sendJson(res, 200, {
+        requests,
+        accepted,
+        messages: messages.length,
+        pendingFaults: state.faults.pending(),
+      });
     }
     default:
       return notFound(res, req);

@@ -4,7 +4,16 @@ import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import {
-  FaultQueue, badRequest, bind, jsonBody, notFound, sendJson, startHttp, times, type FakeRequest, type RunningFake,
+  FaultQueue,
+  badRequest,
+  bind,
+  jsonBody,
+  notFound,
+  sendJson,
+  startHttp,
+  times,
+  type FakeRequest,
+  type RunningFake,
 } from './http.js';
 
 export interface SmtpFakeOptions {
@@ -72,10 +81,11 @@ class SmtpSink {
       logger: false,
       closeTimeout: 100,
       onAuth: (auth, _session, callback) => callback(null, { user: auth.username ?? 'fake' }),
-      onData: (stream, session, callback) => void this.receive(stream, session).then(
-        () => callback(),
-        (err: Error) => callback(err),
-      ),
+      onData: (stream, session, callback) =>
+        void this.receive(stream, session).then(
+          () => callback(),
+          (err: Error) => callback(err),
+        ),
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

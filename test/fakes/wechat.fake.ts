@@ -1,8 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import {
-  FaultQueue, badRequest, jsonBody, notFound, optString, sendJson, startHttp, times,
-  type FakeRequest, type RunningFake,
+  FaultQueue,
+  badRequest,
+  jsonBody,
+  notFound,
+  optString,
+  sendJson,
+  startHttp,
+  times,
+  type FakeRequest,
+  type RunningFake,
 } from './http.js';
 
 export const WECHAT_DEFAULTS = { appid: 'wxfakeappid00000001', secret: 'fake_wechat_secret' } as const;
@@ -142,7 +150,8 @@ function makeOpenid(appid: string, unionid?: string): string {
 function fakeFault(req: FakeRequest, res: ServerResponse, state: WechatState): void {
   const body = jsonBody(req);
   if (body.mode === 'hang') state.faults.add({ mode: 'hang' }, times(body.times));
-  else if (typeof body.errcode === 'number') state.faults.add({ mode: 'error', errcode: body.errcode }, times(body.times));
+  else if (typeof body.errcode === 'number')
+    state.faults.add({ mode: 'error', errcode: body.errcode }, times(body.times));
   else return badRequest(res, 'give {errcode: number} or {mode: "hang"}');
   sendJson(res, 200, { ok: true, pending: state.faults.pending() });
 }

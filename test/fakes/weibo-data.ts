@@ -107,9 +107,11 @@ export function escapeHtml(text: string): string {
 }
 
 export function avatarSvg(user: WeiboUser, size: number): string {
-  const hue = Number(user.uid.slice(-3)) * 47 % 360;
+  const hue = (Number(user.uid.slice(-3)) * 47) % 360;
   const initial = escapeHtml(Array.from(user.screen_name)[0] ?? '?');
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}" viewBox="0 0 100 100">`
-    + `<rect width="100" height="100" fill="hsl(${hue},60%,55%)"/>`
-    + `<text x="50" y="66" font-size="48" text-anchor="middle" fill="#fff">${initial}</text></svg>`;
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}" viewBox="0 0 100 100">` +
+    `<rect width="100" height="100" fill="hsl(${hue},60%,55%)"/>` +
+    `<text x="50" y="66" font-size="48" text-anchor="middle" fill="#fff">${initial}</text></svg>`
+  );
 }

@@ -1,12 +1,27 @@
 import type { ServerResponse } from 'node:http';
 import {
-  badRequest, formParams, jsonBody, notFound, optString, redirect, sendHtml500, sendJson, sendText, startHttp, times,
-  type FakeRequest, type RunningFake,
+  badRequest,
+  formParams,
+  jsonBody,
+  notFound,
+  optString,
+  redirect,
+  sendHtml500,
+  sendJson,
+  sendText,
+  startHttp,
+  times,
+  type FakeRequest,
+  type RunningFake,
 } from './http.js';
 import { DEFAULT_WEIBO_USERS, apiError, avatarSvg, oauthError, showBody, type WeiboUser } from './weibo-data.js';
 import { authorizePage } from './weibo-page.js';
 import {
-  TOKEN_TTL_S, WEIBO_FAULT_ENDPOINTS, WEIBO_FAULT_MODES, WeiboState, type WeiboEndpoint,
+  TOKEN_TTL_S,
+  WEIBO_FAULT_ENDPOINTS,
+  WEIBO_FAULT_MODES,
+  WeiboState,
+  type WeiboEndpoint,
 } from './weibo-state.js';
 
 export const WEIBO_DEFAULTS = { clientId: '3456789012', clientSecret: 'fake_weibo_secret' } as const;
@@ -99,7 +114,8 @@ function authorize(req: FakeRequest, res: ServerResponse, { state, apps, codeTtl
     return redirect(res, withQuery(redirectUri, { ...error, error_code: '21330', state: cbState }));
   }
   const uid = p.get('uid');
-  if (!uid) return sendText(res, 200, authorizePage(p, [...state.users.values()], baseUrl(req)), 'text/html;charset=UTF-8');
+  if (!uid)
+    return sendText(res, 200, authorizePage(p, [...state.users.values()], baseUrl(req)), 'text/html;charset=UTF-8');
   if (!/^\d+$/.test(uid)) return oauthError(res, path, 21323, 'uid must be digits.');
   state.upsertUser(uid, p.get('screen_name') ?? undefined);
   const code = state.mintCode({ clientId, uid, redirectUri }, codeTtlMs);
@@ -110,7 +126,12 @@ function authorize(req: FakeRequest, res: ServerResponse, { state, apps, codeTtl
  * Applies a queued fault. For garbled/lost responses `act` runs first: the server did the work
  * but the client cannot know (why token exchange must not be blindly retried, contract 1.6).
  */
-function faulted(endpoint: Exclude<WeiboEndpoint, 'authorize'>, res: ServerResponse, ctx: Ctx, act?: () => void): boolean {
+function faulted(
+  endpoint: Exclude<WeiboEndpoint, 'authorize'>,
+  res: ServerResponse,
+  ctx: Ctx,
+  act?: () => void,
+): boolean {
   const fault = ctx.state.takeFault(endpoint);
   if (!fault) return false;
   if (fault.mode === 'error') {
@@ -150,7 +171,13 @@ function accessToken(req: FakeRequest, res: ServerResponse, ctx: Ctx): void {
   if (faulted('access_token', res, ctx, exchange)) return;
   exchange();
   const remind = String(TOKEN_TTL_S);
-  sendJson(res, 200, { access_token: token, remind_in: remind, expires_in: TOKEN_TTL_S, uid: grant.uid, isRealName: 'true' });
+  sendJson(res, 200, {
+    access_token: token,
+    remind_in: remind,
+    expires_in: TOKEN_TTL_S,
+    uid: grant.uid,
+    isRealName: 'true',
+  });
 }
 
 function tokenInfo(req: FakeRequest, res: ServerResponse, ctx: Ctx): void {

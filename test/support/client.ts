@@ -26,7 +26,12 @@ export const newIp = () => `10.${randomInt(0, 255)}.${ipCounter++ % 255}.${rando
 export const newPhone = () => `1${randomInt(3, 10)}${String(randomInt(0, 1e9)).padStart(9, '0')}`;
 export const newUsername = () => `u_${randomInt(0, 36 ** 6).toString(36)}${randomInt(0, 1000)}`;
 
-export async function call<T = any>(method: string, path: string, body?: unknown, opts: CallOptions = {}): Promise<Answer<T>> {
+export async function call<T = any>(
+  method: string,
+  path: string,
+  body?: unknown,
+  opts: CallOptions = {},
+): Promise<Answer<T>> {
   const headers: Record<string, string> = { 'x-forwarded-for': opts.ip ?? newIp(), ...opts.headers };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   if (body !== undefined || opts.raw !== undefined) headers['content-type'] ??= 'application/json';
@@ -54,7 +59,11 @@ export async function fakeCall<T = any>(base: string, method: string, path: stri
   return (await response.json()) as T;
 }
 
-export async function until<T>(probe: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 10000): Promise<T> {
+export async function until<T>(
+  probe: () => Promise<T | undefined | null | false>,
+  what: string,
+  timeoutMs = 10000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -72,7 +81,8 @@ export interface RonglianMessage {
 
 export const ronglian = {
   messages: async (phone: string) =>
-    (await fakeCall<{ messages: RonglianMessage[] }>(stack.fakes.ronglian, 'GET', `/_fake/messages?to=${phone}`)).messages,
+    (await fakeCall<{ messages: RonglianMessage[] }>(stack.fakes.ronglian, 'GET', `/_fake/messages?to=${phone}`))
+      .messages,
   faults: (mode: string, times: number, statusCode?: string, delayMs?: number) =>
     fakeCall(stack.fakes.ronglian, 'POST', '/_fake/faults', { mode, times, statusCode, delayMs }),
   stats: () => fakeCall<{ requests: number; accepted: number }>(stack.fakes.ronglian, 'GET', '/_fake/stats'),

@@ -60,9 +60,17 @@ export async function flushRedis(url: string): Promise<void> {
 }
 
 export async function startFakes(): Promise<{ urls: FakeUrls; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['dist/test/fakes/main.js', '--json', ...['ronglian', 'weibo', 'wechat', 'smtp', 'smtp-http'].map((f) => `--${f}-port=0`)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      'dist/test/fakes/main.js',
+      '--json',
+      ...['ronglian', 'weibo', 'wechat', 'smtp', 'smtp-http'].map((f) => `--${f}-port=0`),
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const lines = createInterface({ input: child.stdout! });
   for await (const line of lines) {
     if (line.startsWith('{')) return { urls: JSON.parse(line) as FakeUrls, child };
@@ -94,7 +102,8 @@ export function providerEnv(fakes: FakeUrls): Record<string, string> {
 
 /** Runs a built script with exactly `env` (plus PATH); `cpu` pins it to one core with taskset (bench/). */
 export function startProcess(script: string, env: Record<string, string>, name: string, cpu?: number): ChildProcess {
-  const argv = cpu === undefined ? [process.execPath, script] : ['taskset', '-c', String(cpu), process.execPath, script];
+  const argv =
+    cpu === undefined ? [process.execPath, script] : ['taskset', '-c', String(cpu), process.execPath, script];
   const child = spawn(argv[0], argv.slice(1), {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

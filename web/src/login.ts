@@ -19,5 +19,7 @@ smsButton(smsForm);
 onSubmit(smsForm, async (v) => done((await api<Tokens>('POST', '/v1/tokens/sms', v)).data));
 
 $('#weibo-login').addEventListener('click', () =>
-  goToWeibo(false).catch((err) => say($('#weibo-msg'), err instanceof ApiError ? reasonText(err.info) : '出错了', 'error')),
+  goToWeibo(false).catch((err) =>
+    say($('#weibo-msg'), err instanceof ApiError ? reasonText(err.info) : '出错了', 'error'),
+  ),
 );

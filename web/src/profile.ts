@@ -30,7 +30,7 @@ function identityRow(provider: string, identity?: Identity): HTMLLIElement {
   const li = document.createElement('li');
   li.dataset.provider = provider;
   const text = document.createElement('div');
-  text.textContent = `${PROVIDERS[provider] ?? provider}：${identity ? identity.screen_name ?? identity.uid : '未绑定'}`;
+  text.textContent = `${PROVIDERS[provider] ?? provider}：${identity ? (identity.screen_name ?? identity.uid) : '未绑定'}`;
   if (identity) {
     const small = document.createElement('small');
     small.textContent = `UID ${identity.uid} · 绑定于 ${date(identity.bound_at)}`;

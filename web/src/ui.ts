@@ -122,7 +122,9 @@ export function tabs(root: HTMLElement): void {
   buttons.forEach((button) =>
     button.addEventListener('click', () => {
       buttons.forEach((b) => b.setAttribute('aria-selected', String(b === button)));
-      root.querySelectorAll<HTMLElement>('[data-panel]').forEach((p) => (p.hidden = p.dataset.panel !== button.dataset.tab));
+      root
+        .querySelectorAll<HTMLElement>('[data-panel]')
+        .forEach((p) => (p.hidden = p.dataset.panel !== button.dataset.tab));
     }),
   );
 }

@@ -12,7 +12,9 @@ export class SecurityEvents1763856200000 implements MigrationInterface {
       "user_agent" varchar(512),
       "data" jsonb NOT NULL DEFAULT '{}',
       "created_at" timestamptz NOT NULL DEFAULT now())`);
-    await q.query(`CREATE INDEX "security_events_user_created_idx" ON "security_events" ("user_id", "created_at" DESC)`);
+    await q.query(
+      `CREATE INDEX "security_events_user_created_idx" ON "security_events" ("user_id", "created_at" DESC)`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
