@@ -28,7 +28,16 @@ export class AppConfig {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Basic-auth credential for /admin/queues; the dashboard is off while the password is unset. */
   admin: { user: string; password: string };
-  jwt: { secret: string; issuer: string; accessTtlSeconds: number; refreshTtlSeconds: number };
+  jwt: {
+    secret: string;
+    issuer: string;
+    accessTtlSeconds: number;
+    refreshTtlSeconds: number;
+    /** Absolute session lifetime: rotation never extends a session past it. */
+    sessionMaxAgeSeconds: number;
+    /** Lifetime of a step-up `reauth_token` (docs/security.md). */
+    reauthTtlSeconds: number;
+  };
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
   /** Hashes computed at once; the rest wait, so hashing leaves CPU for the event loop. */
   argon2Concurrency: number;
@@ -67,6 +76,8 @@ export class AppConfig {
     ticketTtlSeconds: number;
     /** States one client IP may ask for per 10 minutes (each is a Redis key for 10 minutes). */
     statesPerIp: number;
+    /** Accept callbacks without `code_challenge`/`code_verifier` (old frontends; docs/providers/weibo.md). */
+    legacyCallback: boolean;
   };
   wechat: { appId: string; secret: string; apiBase: string; timeoutMs: number };
   mail: {
@@ -141,6 +152,8 @@ function build(r: Reader): AppConfig {
       issuer: r.str('JWT_ISSUER', 'nest-auth-cn'),
       accessTtlSeconds: r.int('JWT_ACCESS_TTL', 900, 30, 86400),
       refreshTtlSeconds: r.int('JWT_REFRESH_TTL', 30 * 86400, 60, 365 * 86400),
+      sessionMaxAgeSeconds: r.int('SESSION_MAX_AGE', 90 * 86400, 60, 365 * 86400),
+      reauthTtlSeconds: r.int('REAUTH_TTL', 300, 30, 3600),
     },
     // OWASP Password Storage Cheat Sheet: argon2id m=19 MiB, t=2, p=1 as the minimum.
     argon2: {
@@ -179,6 +192,7 @@ function build(r: Reader): AppConfig {
       stateTtlSeconds: r.int('WEIBO_STATE_TTL', 600, 30, 3600),
       ticketTtlSeconds: r.int('WEIBO_BIND_TICKET_TTL', 600, 30, 3600),
       statesPerIp: r.int('WEIBO_STATES_PER_IP', 120, 1, 1_000_000),
+      legacyCallback: r.bool('WEIBO_LEGACY_CALLBACK', false),
     },
     wechat: {
       appId: r.str('WECHAT_APPID', ''),
