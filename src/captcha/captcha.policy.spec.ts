@@ -32,7 +32,11 @@ function policy(env: Record<string, string>) {
   return { verifier, policy: new CaptchaPolicy(loadConfig(env), new RateLimiter(redis), verifier) };
 }
 
-const refusal = (promise: Promise<void>) => promise.then(() => null, (err: unknown) => err as AppError);
+const refusal = (promise: Promise<void>) =>
+  promise.then(
+    () => null,
+    (err: unknown) => err as AppError,
+  );
 
 describe('CaptchaPolicy', () => {
   it('off: never asks', async () => {

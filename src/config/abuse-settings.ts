@@ -45,11 +45,7 @@ const ALIASES: Record<string, string[]> = {
   uniquelocal: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7'],
 };
 
-export function abuseSettings(
-  r: Reader,
-  prod: boolean,
-  otherSecrets: Record<string, string>,
-): AbuseSettings {
+export function abuseSettings(r: Reader, prod: boolean, otherSecrets: Record<string, string>): AbuseSettings {
   const concurrency = r.int('ARGON2_CONCURRENCY', Math.max(1, availableCpus() - 1), 1, 64);
   return {
     captcha: {
