@@ -22,7 +22,6 @@ export class AppConfig {
   queuePrefix: string;
   bodyLimitBytes: number;
   /** Hops of X-Forwarded-For Fastify trusts; a CIDR list in TRUST_PROXY gives 0 here (see `trustedProxies`). */
-  trustProxy: number;
   corsOrigins: string[];
   /** The built SPA (web/dist) served on the API's origin when that folder holds an index.html. */
   webDir: string;
@@ -150,7 +149,6 @@ function build(r: Reader): AppConfig {
     redisSpawn: r.bool('REDIS_SPAWN', env === 'development'),
     queuePrefix: r.str('QUEUE_PREFIX', 'bull'),
     bodyLimitBytes: r.int('BODY_LIMIT_BYTES', 16 * 1024, 1024, 10 * 1024 * 1024),
-    trustProxy: 'hops' in abuse.trustedProxies ? abuse.trustedProxies.hops : 0,
     webDir: r.str('WEB_DIR', 'web/dist'),
     corsOrigins: r.list('CORS_ORIGINS', env === 'production' ? [] : ['http://localhost:5173', 'http://127.0.0.1:5173']),
     admin: { user: r.str('ADMIN_USER', 'admin'), password: adminPassword(r, prod) },
