@@ -20,6 +20,7 @@ export const RONGLIAN_DEFAULTS = {
   authToken: 'fake_auth_token',
   appId: 'fake_app_id',
   templateId: '1',
+  noticeTemplateId: '2',
 } as const;
 
 export interface RonglianFakeOptions {
