@@ -112,11 +112,11 @@ describe.each(DRIVERS)('SMS through %s', (driver) => {
     expect(await target.messages(phone)).toHaveLength(1);
   });
 
-  it('an HTTP 500 page after delivery: still exactly one SMS', async () => {
+  it(`an HTTP 500 page after delivery: status ${LOST_ANSWER[driver]}, still exactly one SMS`, async () => {
     await target.fault('http500', 1, { accept: true });
     const phone = newPhone();
     const requestId = await send(phone);
-    await settled(target, requestId);
+    expect((await settled(target, requestId)).status).toBe(LOST_ANSWER[driver]);
     await new Promise((r) => setTimeout(r, 1000));
     expect(await target.messages(phone)).toHaveLength(1);
   });
