@@ -38,8 +38,10 @@ export async function startDriverStack(driver: Driver): Promise<DriverStack> {
     ...stack.env,
     ...smsFakeEnv(driver, stack.fakes),
     QUEUE_PREFIX: queuePrefix,
-    ALIYUN_SMS_TIMEOUT_MS: '500',
-    TENCENT_SMS_TIMEOUT_MS: '500',
+    // Long enough that a busy machine never turns a normal answer into a lost one (unknown for Tencent).
+    RONGLIAN_TIMEOUT_MS: '3000',
+    ALIYUN_SMS_TIMEOUT_MS: '3000',
+    TENCENT_SMS_TIMEOUT_MS: '3000',
   };
   const { api, stop } = await startApiAndWorker(env, driver);
   const fake = stack.fakes[driver];
