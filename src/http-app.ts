@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module.js';
@@ -44,8 +44,8 @@ function createAdapter(config: AppConfig): FastifyAdapter {
     // carry the request id through logContext, and LOG_LEVEL=debug adds one line per answered request.
     logger: false,
     // Errors Fastify raises before routing (bad URL encoding, over-long parameters) get the envelope too.
-    frameworkErrors: (error: Error, _request: unknown, reply: FastifyReply) => {
-      const { status, body, headers } = renderError(error);
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
+      const { status, body, headers } = renderError(error, request.headers['accept-language']);
       void reply.code(status).headers(headers).send(body);
     },
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {

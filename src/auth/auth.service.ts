@@ -1,6 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
-import { Errors } from '../common/app-error.js';
 import type { RequestMeta } from '../common/request-context.js';
 import { ActivationService } from '../mail/activation.service.js';
 import { SmsCodeService } from '../sms/sms-code.service.js';
@@ -10,6 +9,7 @@ import type { PasswordLoginDto, RegisterDto, SmsLoginDto } from './auth.dto.js';
 import { LoginGuardService } from './login-guard.service.js';
 import { PasswordHasher } from './password.hasher.js';
 import { TokensService, type TokenPair } from './tokens.service.js';
+import { fail } from '../common/errors/index.js';
 
 export type SignedIn = TokenPair & { username: string };
 export type SignInMethod = 'password' | 'sms' | 'weibo' | 'wechat' | 'register';
@@ -48,7 +48,7 @@ export class AuthService {
     const user = await this.users.findByAccount(dto.account);
     if (!(await this.loginGuard.verifyPassword(user, dto.account, dto.password, meta.ip)) || !user) {
       await this.audit.record('sign_in_failed', user?.id ?? null, meta, { method: 'password' });
-      throw Errors.invalidCredentials();
+      throw fail('invalid_credentials');
     }
     return this.signIn(user, meta, 'password');
   }
@@ -56,14 +56,14 @@ export class AuthService {
   async smsLogin(dto: SmsLoginDto, meta: RequestMeta): Promise<SignedIn> {
     await this.sms.verify(dto.phone, dto.verify);
     const user = await this.users.findByPhone(dto.phone);
-    if (!user) throw Errors.notFound('account_not_found', 'No account uses this phone; register first');
+    if (!user) throw fail('account_not_found');
     return this.signIn(user, meta, 'sms');
   }
 
   async refresh(refreshToken: string, meta: RequestMeta): Promise<SignedIn> {
     const { userId, ...pair } = await this.tokens.rotate(refreshToken, meta);
     const user = await this.users.findById(userId);
-    if (!user) throw Errors.refreshInvalid('refresh_token_invalid');
+    if (!user) throw fail('refresh_token_invalid');
     return { username: user.username, ...pair };
   }
 

@@ -1,8 +1,8 @@
 import { Injectable, createParamDecorator, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import type { FastifyRequest } from 'fastify';
-import { Errors } from '../common/app-error.js';
 import type { AccessClaims } from './tokens.service.js';
+import { fail } from '../common/errors/index.js';
 
 export interface AuthUser {
   id: string;
@@ -22,7 +22,7 @@ async function verify(jwt: JwtService, token: string): Promise<AuthUser> {
     const claims = await jwt.verifyAsync<AccessClaims>(token);
     return { id: claims.sub, sessionId: claims.sid };
   } catch {
-    throw Errors.unauthenticated();
+    throw fail('invalid_token');
   }
 }
 
@@ -34,7 +34,7 @@ export class JwtAuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthedRequest>();
     const token = bearer(request);
-    if (!token) throw Errors.unauthenticated('missing_token');
+    if (!token) throw fail('missing_token');
     request.authUser = await verify(this.jwt, token);
     return true;
   }

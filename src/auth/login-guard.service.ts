@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { Errors } from '../common/app-error.js';
 import { AppConfig } from '../config/config.js';
 import { ipBucket } from '../limits/ip-bucket.js';
 import { RateLimiter } from '../limits/rate-limiter.js';
 import { normalizePhone } from '../users/phone.js';
 import type { User } from '../users/user.entity.js';
 import { PasswordHasher } from './password.hasher.js';
+import { limited } from '../common/errors/index.js';
 
 /**
  * Every password check goes through here: password login, Weibo bind to an existing account, password change,
@@ -33,7 +33,7 @@ export class LoginGuardService {
       ],
       windowSeconds,
     );
-    if (wait !== null) throw Errors.rateLimited('too_many_login_failures', wait);
+    if (wait !== null) throw limited('too_many_login_failures', wait);
     // Unknown accounts and accounts without a password cost one full verification too (uniform timing).
     const ok = (await this.hasher.verify(user?.passwordHash ?? null, password)) && Boolean(user?.passwordHash);
     if (ok) await Promise.all([this.limiter.reset(accountKey), this.limiter.release(ipKey)]);

@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
-import { Errors } from '../common/app-error.js';
 import type { RequestMeta } from '../common/request-context.js';
 import type { AuthUser } from './jwt-auth.guard.js';
+import { fail } from '../common/errors/index.js';
 
 export interface SessionView {
   id: string;
@@ -93,4 +93,4 @@ export class SessionsService {
   }
 }
 
-const sessionNotFound = () => Errors.notFound('session_not_found', 'No such session of this account');
+const sessionNotFound = () => fail('session_not_found');

@@ -4,10 +4,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
-import { Errors } from '../common/app-error.js';
 import type { RequestMeta } from '../common/request-context.js';
 import { AppConfig } from '../config/config.js';
 import { RefreshToken } from './refresh-token.entity.js';
+import { fail } from '../common/errors/index.js';
 
 export interface TokenPair {
   token: string;
@@ -52,7 +52,7 @@ export class TokensService {
       .catch((err: unknown) => {
         // The account was deleted while this sign-in or refresh was under way (foreign key gone).
         if (err instanceof QueryFailedError && (err.driverError as { code?: string }).code === '23503')
-          throw Errors.unauthenticated('account_gone');
+          throw fail('account_gone');
         throw err;
       });
     const claims: AccessClaims = { sub: userId, sid: familyId };
@@ -89,7 +89,7 @@ export class TokensService {
         RETURNING id`,
       [hashToken(pair.refresh_token), row.family_id],
     )) as [unknown[], number];
-    if (revoked.length) throw Errors.refreshInvalid('refresh_token_revoked');
+    if (revoked.length) throw fail('refresh_token_revoked');
     return { ...pair, userId: row.user_id };
   }
 
@@ -109,13 +109,13 @@ export class TokensService {
 
   private async explainRejection(tokenHash: string, meta: RequestMeta) {
     const row = await this.db.getRepository(RefreshToken).findOneBy({ tokenHash });
-    if (!row) return Errors.refreshInvalid('refresh_token_invalid');
-    if (row.revokedAt) return Errors.refreshInvalid('refresh_token_revoked');
+    if (!row) return fail('refresh_token_invalid');
+    if (row.revokedAt) return fail('refresh_token_revoked');
     if (row.usedAt) {
       await this.revokeFamily(row.familyId);
       await this.audit.record('refresh_reuse_detected', row.userId, meta);
-      return Errors.refreshInvalid('refresh_token_reused');
+      return fail('refresh_token_reused');
     }
-    return Errors.refreshInvalid('refresh_token_expired');
+    return fail('refresh_token_expired');
   }
 }

@@ -1,5 +1,5 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
-import { Errors } from './app-error.js';
+import { invalid } from './errors/index.js';
 
 /** Unknown body fields are rejected; every failure becomes `10100` with one message per field. */
 export function createValidationPipe(): ValidationPipe {
@@ -8,7 +8,7 @@ export function createValidationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     transform: true,
     validationError: { target: false, value: false },
-    exceptionFactory: (errors) => Errors.validation(collect(errors)),
+    exceptionFactory: (errors) => invalid(collect(errors)),
   });
 }
 

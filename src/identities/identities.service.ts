@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
-import { AppError, Errors } from '../common/app-error.js';
 import { SecretBox } from '../common/secret-box.js';
 import { Identity, type Provider } from './identity.entity.js';
+import { fail } from '../common/errors/index.js';
 
 export interface SeenIdentity {
   provider: Provider;
@@ -12,14 +12,6 @@ export interface SeenIdentity {
   credential?: string;
   credentialExpiresAt?: Date | null;
 }
-
-export const identityErrors = {
-  boundElsewhere: () =>
-    new AppError(409, 10124, 'identity_bound_to_another_account', 'This identity is bound to another account'),
-  accountHasOne: (provider: string) =>
-    new AppError(409, 10125, 'account_already_has_identity', `This account already has a ${provider} identity bound`),
-  notLinked: (provider: string) => new AppError(404, 10120, 'identity_not_found', `No ${provider} identity is linked`),
-};
 
 /** Provider identities (Weibo, WeChat): one row per (provider, uid), credentials sealed with SecretBox. */
 @Injectable()
@@ -70,11 +62,11 @@ export class IdentitiesService {
       )) as [unknown[], number];
     } catch (err) {
       const code = err instanceof QueryFailedError ? (err.driverError as { code?: string }).code : undefined;
-      if (code === '23505') throw identityErrors.accountHasOne(provider);
-      if (code === '23503') throw Errors.unauthenticated('account_gone'); // the user was deleted meanwhile
+      if (code === '23505') throw fail('account_already_has_identity');
+      if (code === '23503') throw fail('account_gone'); // the user was deleted meanwhile
       throw err;
     }
-    if (!rows.length) throw identityErrors.boundElsewhere();
+    if (!rows.length) throw fail('identity_bound_to_another_account');
   }
 
   /** Removes the user's identity at `provider` and returns its credential in clear (for a best-effort revoke). */
@@ -84,7 +76,7 @@ export class IdentitiesService {
       .addSelect('i.credentialEnc')
       .where('i.user_id = :userId AND i.provider = :provider', { userId, provider })
       .getOne();
-    if (!identity) throw identityErrors.notLinked(provider);
+    if (!identity) throw fail('identity_not_found');
     const credential = this.openQuietly(identity.credentialEnc);
     await this.db.getRepository(Identity).delete({ id: identity.id });
     return { credential };

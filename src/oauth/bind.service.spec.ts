@@ -1,9 +1,8 @@
 import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
-import { Errors } from '../common/app-error.js';
-import { identityErrors } from '../identities/identities.service.js';
 import { BindService } from './bind.service.js';
+import { fail, limited } from '../common/errors/index.js';
 
 // Expected failures log loudly; keep the test output readable.
 beforeEach(() => {
@@ -109,10 +108,10 @@ describe('BindService.createAccount', () => {
 
   it('passes the 409s of unique violations through, also rolled back', async () => {
     const { service, fakes, writes, tickets } = setup();
-    fakes.identities.bind.mockRejectedValueOnce(identityErrors.boundElsewhere());
+    fakes.identities.bind.mockRejectedValueOnce(fail('identity_bound_to_another_account'));
     await expect(service.createAccount(newAccount, meta)).rejects.toMatchObject({ status: 409, code: 10124 });
     tickets.live.set(TICKET, '1000000001');
-    fakes.users.create.mockRejectedValueOnce(Errors.taken('username'));
+    fakes.users.create.mockRejectedValueOnce(fail('username_taken'));
     await expect(service.createAccount(newAccount, meta)).rejects.toMatchObject({
       status: 409,
       reason: 'username_taken',
@@ -131,7 +130,7 @@ describe('BindService.createAccount', () => {
 
   it('keeps the ticket when the SMS code is wrong', async () => {
     const { service, fakes, tickets } = setup();
-    fakes.sms.verify.mockRejectedValueOnce(Errors.smsCodeInvalid());
+    fakes.sms.verify.mockRejectedValueOnce(fail('sms_code_invalid'));
     await expect(service.createAccount(newAccount, meta)).rejects.toMatchObject({ code: 10112 });
     expect(tickets.live.has(TICKET)).toBe(true);
   });
@@ -162,7 +161,7 @@ describe('BindService.bindExisting', () => {
 
   it('is refused while login is locked', async () => {
     const { service, fakes } = setup();
-    fakes.loginGuard.verifyPassword.mockRejectedValueOnce(Errors.rateLimited('too_many_login_failures', 60));
+    fakes.loginGuard.verifyPassword.mockRejectedValueOnce(limited('too_many_login_failures', 60));
     await expect(service.bindExisting(input, meta)).rejects.toMatchObject({ status: 429 });
     expect(fakes.identities.bind).not.toHaveBeenCalled();
   });

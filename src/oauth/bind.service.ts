@@ -6,15 +6,15 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AuthService, type SignedIn } from '../auth/auth.service.js';
 import { LoginGuardService } from '../auth/login-guard.service.js';
 import { PasswordHasher } from '../auth/password.hasher.js';
-import { AppError, Errors, WeiboErrors } from '../common/app-error.js';
 import type { RequestMeta } from '../common/request-context.js';
-import { IdentitiesService, identityErrors } from '../identities/identities.service.js';
+import { IdentitiesService } from '../identities/identities.service.js';
 import { ActivationService } from '../mail/activation.service.js';
 import { SmsCodeService } from '../sms/sms-code.service.js';
 import { ProfileService } from '../users/profile.service.js';
 import type { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import { BindTicketStore } from './bind-ticket.store.js';
+import { AppError, fail } from '../common/errors/index.js';
 
 export type NewAccountInput = RegisterDto & { bind_ticket: string };
 export type ExistingAccountInput = PasswordLoginDto & { bind_ticket: string };
@@ -67,7 +67,7 @@ export class BindService {
     await this.requireTicket(input.bind_ticket);
     const user = await this.checkPassword(input.account, input.password, meta.ip);
     const owned = await this.identities.listForUser(user.id);
-    if (owned.some((i) => i.provider === 'weibo')) throw identityErrors.accountHasOne('Weibo');
+    if (owned.some((i) => i.provider === 'weibo')) throw fail('account_already_has_identity');
     const uid = await this.claim(input.bind_ticket);
     await this.identities.bind('weibo', uid, user.id);
     await this.profiles.invalidate(user.id);
@@ -76,19 +76,19 @@ export class BindService {
   }
 
   private async requireTicket(ticket: string): Promise<void> {
-    if (!(await this.tickets.peek(ticket))) throw WeiboErrors.ticketInvalid();
+    if (!(await this.tickets.peek(ticket))) throw fail('bind_ticket_invalid');
   }
 
   private async claim(ticket: string): Promise<string> {
     const uid = await this.tickets.consume(ticket);
-    if (!uid) throw WeiboErrors.ticketInvalid();
+    if (!uid) throw fail('bind_ticket_invalid');
     return uid;
   }
 
   private async checkPassword(account: string, password: string, ip: string): Promise<User> {
     const user = await this.users.findByAccount(account);
     if (!(await this.loginGuard.verifyPassword(user, account, password, ip)) || !user)
-      throw Errors.invalidCredentials();
+      throw fail('invalid_credentials');
     return user;
   }
 
@@ -99,7 +99,7 @@ export class BindService {
     } catch (err) {
       if (err instanceof AppError) throw err;
       logger.error(`Weibo bind transaction failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-      throw Errors.bindDatabaseError();
+      throw fail('bind_database_error');
     }
   }
 

@@ -4,7 +4,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomInt } from 'node:crypto';
 import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
 import { AuthService, type SignedIn } from '../auth/auth.service.js';
-import { AppError } from '../common/app-error.js';
 import type { RequestMeta } from '../common/request-context.js';
 import { AppConfig } from '../config/config.js';
 import { IdentitiesService } from '../identities/identities.service.js';
@@ -13,6 +12,7 @@ import { ProfileService } from '../users/profile.service.js';
 import { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import { WechatClient, type WechatSession } from './wechat.client.js';
+import { AppError } from '../common/errors/index.js';
 
 export interface WechatUserInfo {
   nickName?: string;

@@ -2,11 +2,11 @@ import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AppError } from '../common/app-error.js';
 import type { AppConfig } from '../config/config.js';
 import { WECHAT_DEFAULTS, startWechatFake } from '../../test/fakes/wechat.fake.js';
 import type { RunningFake } from '../../test/fakes/http.js';
 import { WechatClient } from './wechat.client.js';
+import { AppError } from '../common/errors/index.js';
 
 const post = async (url: string, body: unknown): Promise<any> =>
   (

@@ -1,7 +1,8 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { AppConfig } from '../config/config.js';
 import { Metrics } from '../observability/metrics.js';
-import { classifyWechat, wechatError, wechatErrors } from './wechat.errors.js';
+import { classifyWechat, wechatError } from './wechat.errors.js';
+import { fail } from '../common/errors/index.js';
 
 /** What jscode2session tells us about the user; `sessionKey` must never leave the server (§3.1). */
 export interface WechatSession {
@@ -28,14 +29,14 @@ export class WechatClient {
   }
 
   private async exchangeOnce(code: string): Promise<WechatSession> {
-    if (!this.config.wechat.appId || !this.config.wechat.secret) throw wechatErrors.notConfigured();
+    if (!this.config.wechat.appId || !this.config.wechat.secret) throw fail('provider_not_configured');
     const body = await this.fetchBody(code);
     const errcode = body.errcode === undefined || body.errcode === null ? 0 : Number(body.errcode);
     if (errcode !== 0) throw this.fail(errcode);
     const { openid, unionid, session_key: sessionKey } = body;
     if (!isText(openid) || !isText(sessionKey)) {
       this.logger.warn('jscode2session answered without openid or session_key');
-      throw wechatErrors.unavailable();
+      throw fail('provider_unavailable');
     }
     return isText(unionid) ? { openid, unionid, sessionKey } : { openid, sessionKey };
   }
@@ -52,14 +53,14 @@ export class WechatClient {
     } catch (err) {
       // The URL carries the secret and the code: log only the kind of failure.
       this.logger.warn(`jscode2session unreachable (${(err as Error).name})`);
-      throw wechatErrors.unavailable();
+      throw fail('provider_unavailable');
     }
     return parseBody(text) ?? this.notJson();
   }
 
   private notJson(): never {
     this.logger.warn('jscode2session answered with something other than a JSON object');
-    throw wechatErrors.unavailable();
+    throw fail('provider_unavailable');
   }
 
   private fail(errcode: number) {

@@ -1,20 +1,4 @@
-import { AppError, Errors } from '../common/app-error.js';
-
-/** Client-facing errors of the WeChat login (codes 10140–10141; provider failures keep 10113). */
-export const wechatErrors = {
-  codeInvalid: () =>
-    new AppError(
-      400,
-      10140,
-      'wechat_code_invalid',
-      'The WeChat login code is invalid, expired or already used; call wx.login again',
-    ),
-  loginBlocked: () => new AppError(403, 10141, 'wechat_login_blocked', 'WeChat refused the login of this user'),
-  unavailable: (retryAfter?: number) => Errors.providerUnavailable('WeChat', retryAfter),
-  misconfigured: () => Errors.providerMisconfigured('WeChat'),
-  notConfigured: () =>
-    new AppError(503, 10113, 'provider_not_configured', 'WeChat login is not configured on this server'),
-};
+import { AppError, fail } from '../common/errors/index.js';
 
 export type WechatOutcome =
   'code_invalid' | 'blocked' | 'busy' | 'rate_limited' | 'misconfigured' | 'quota' | 'unknown';
@@ -46,14 +30,14 @@ export const RATE_LIMIT_RETRY_AFTER_SECONDS = 60;
 export function wechatError(outcome: WechatOutcome): AppError {
   switch (outcome) {
     case 'code_invalid':
-      return wechatErrors.codeInvalid();
+      return fail('wechat_code_invalid');
     case 'blocked':
-      return wechatErrors.loginBlocked();
+      return fail('wechat_login_blocked');
     case 'rate_limited':
-      return wechatErrors.unavailable(RATE_LIMIT_RETRY_AFTER_SECONDS);
+      return fail('provider_unavailable', { retryAfter: RATE_LIMIT_RETRY_AFTER_SECONDS });
     case 'misconfigured':
-      return wechatErrors.misconfigured();
+      return fail('provider_misconfigured');
     default:
-      return wechatErrors.unavailable();
+      return fail('provider_unavailable');
   }
 }

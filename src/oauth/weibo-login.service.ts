@@ -1,15 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import { AuthService, type SignedIn } from '../auth/auth.service.js';
-import { Errors, WeiboErrors } from '../common/app-error.js';
 import { Envelope } from '../common/envelope.js';
 import type { RequestMeta } from '../common/request-context.js';
-import { IdentitiesService, identityErrors } from '../identities/identities.service.js';
+import { IdentitiesService } from '../identities/identities.service.js';
 import { ProfileService } from '../users/profile.service.js';
 import { UsersService } from '../users/users.service.js';
 import { BindTicketStore } from './bind-ticket.store.js';
 import { WeiboClient } from './weibo.client.js';
 import type { WeiboProfile } from './weibo.strategy.js';
+import { fail } from '../common/errors/index.js';
 
 export interface BindOffer {
   bind_ticket: string;
@@ -54,10 +54,10 @@ export class WeiboLoginService {
   /** Refuses to leave an account with no password, no phone (SMS login) and no other identity. */
   async unlink(userId: string, meta: RequestMeta): Promise<void> {
     const [user, owned] = await Promise.all([this.users.findByAccountId(userId), this.identities.listForUser(userId)]);
-    if (!user) throw Errors.unauthenticated('account_gone');
-    if (!owned.some((i) => i.provider === 'weibo')) throw identityErrors.notLinked('Weibo');
+    if (!user) throw fail('account_gone');
+    if (!owned.some((i) => i.provider === 'weibo')) throw fail('identity_not_found');
     if (!user.passwordHash && !user.phone && !owned.some((i) => i.provider !== 'weibo'))
-      throw WeiboErrors.lastSignInMethod();
+      throw fail('last_sign_in_method');
     const { credential } = await this.identities.unlink(userId, 'weibo');
     await this.profiles.invalidate(userId);
     await this.audit.record('identity_unbound', userId, meta, { provider: 'weibo' });
@@ -74,7 +74,7 @@ export class WeiboLoginService {
 
   private async signInUser(userId: string, meta: RequestMeta): Promise<SignedIn> {
     const user = await this.users.findById(userId);
-    if (!user) throw Errors.unauthenticated('account_gone');
+    if (!user) throw fail('account_gone');
     return this.auth.signIn(user, meta, 'weibo');
   }
 

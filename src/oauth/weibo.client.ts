@@ -1,7 +1,7 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
-import { AppError, Errors, WeiboErrors } from '../common/app-error.js';
 import { AppConfig } from '../config/config.js';
 import { Metrics } from '../observability/metrics.js';
+import { AppError, fail } from '../common/errors/index.js';
 
 export interface WeiboToken {
   accessToken: string;
@@ -28,20 +28,20 @@ export const num = (value: unknown): number | null => {
 
 /** Maps a Weibo error (body or callback query) to ours; see the retry table in provider contract 1.6. */
 export function weiboError(code: number | null, error: string | null, where: string): AppError {
-  if (code === 21325 || error === 'invalid_grant') return WeiboErrors.codeInvalid();
-  if (code === 21330 || error === 'access_denied') return WeiboErrors.accessDenied();
+  if (code === 21325 || error === 'invalid_grant') return fail('weibo_code_invalid');
+  if (code === 21330 || error === 'access_denied') return fail('weibo_access_denied');
   if (code === 21322 || code === 21324 || error === 'redirect_uri_mismatch' || error === 'invalid_client') {
     logger.error(
       `WEIBO CONFIGURATION IS WRONG: ${where} answered ${code ?? ''} ${error ?? ''}; check WEIBO_CLIENT_ID, WEIBO_CLIENT_SECRET and WEIBO_REDIRECT_URI`,
     );
-    return Errors.providerMisconfigured('Weibo');
+    return fail('provider_misconfigured');
   }
   if (code === 21331 || error === 'temporarily_unavailable' || (code !== null && code >= 10001 && code <= 10024)) {
     logger.warn(`Weibo ${where} busy or failing: ${code ?? ''} ${error ?? ''}`);
-    return Errors.providerUnavailable('Weibo');
+    return fail('provider_unavailable');
   }
   logger.warn(`Weibo ${where} refused: ${code ?? ''} ${error ?? ''}`);
-  return WeiboErrors.rejected();
+  return fail('provider_error');
 }
 
 /** Errors are in the body whatever the status and Content-Type (provider contract 0.1). */
@@ -54,12 +54,12 @@ export function readAnswer(status: number, text: string, where: string): Body {
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     logger.warn(`Weibo ${where} answered ${status} without JSON`);
-    throw Errors.providerUnavailable('Weibo');
+    throw fail('provider_unavailable');
   }
   const answer = body as Body;
   const code = num(answer.error_code);
   if (code !== null || str(answer.error) !== null) throw weiboError(code, str(answer.error), where);
-  if (status >= 500) throw Errors.providerUnavailable('Weibo');
+  if (status >= 500) throw fail('provider_unavailable');
   if (status >= 400) throw weiboError(null, null, where);
   return answer;
 }
@@ -85,7 +85,7 @@ export class WeiboClient {
     const body = await this.call('POST', '/oauth2/access_token', form);
     const accessToken = str(body.access_token);
     const uid = str(body.uid);
-    if (!accessToken || !uid) throw Errors.providerUnavailable('Weibo');
+    if (!accessToken || !uid) throw fail('provider_unavailable');
     return { accessToken, uid, expiresIn: num(body.expires_in) };
   }
 
@@ -94,7 +94,7 @@ export class WeiboClient {
     const body = await this.retryOnce(() => this.call('POST', '/oauth2/get_token_info', { access_token: accessToken }));
     if (str(body.appkey) !== this.config.weibo.clientId || str(body.uid) !== uid) {
       logger.error(`Weibo get_token_info mismatch: appkey ${str(body.appkey)}, uid ${str(body.uid)} (expected ${uid})`);
-      throw WeiboErrors.tokenMismatch();
+      throw fail('provider_token_mismatch');
     }
     return { expiresIn: num(body.expire_in) };
   }
@@ -126,7 +126,7 @@ export class WeiboClient {
     form?: Record<string, string>,
     headers: Record<string, string> = {},
   ): Promise<Body> {
-    if (!this.config.weibo.clientId) throw WeiboErrors.notConfigured();
+    if (!this.config.weibo.clientId) throw fail('provider_not_configured');
     const where = path.split('?')[0];
     return this.metrics.timeUpstream('weibo', where, () => this.send(method, path, where, form, headers));
   }
@@ -151,7 +151,7 @@ export class WeiboClient {
       text = await response.text();
     } catch (err) {
       logger.warn(`Weibo ${where} unreachable: ${(err as Error).name} ${(err as Error).message}`);
-      throw Errors.providerUnavailable('Weibo');
+      throw fail('provider_unavailable');
     }
     return readAnswer(status, text, where);
   }

@@ -3,7 +3,6 @@ import { AuthGuard } from '@nestjs/passport';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { CurrentUser, OptionalJwtAuthGuard, type AuthUser } from '../auth/jwt-auth.guard.js';
-import { Errors, WeiboErrors } from '../common/app-error.js';
 import { ReqMeta, type RequestMeta } from '../common/request-context.js';
 import { AppConfig } from '../config/config.js';
 import { ipBucket } from '../limits/ip-bucket.js';
@@ -12,6 +11,7 @@ import { OAuthStateStore, type OAuthState, type StateFailure } from './oauth-sta
 import { WeiboLoginService } from './weibo-login.service.js';
 import { num, str, weiboError } from './weibo.client.js';
 import { WeiboStrategy, type WeiboProfile } from './weibo.strategy.js';
+import { fail, invalid, limited } from '../common/errors/index.js';
 
 interface WeiboCallbackResult {
   profile: WeiboProfile;
@@ -34,11 +34,10 @@ export class WeiboCallbackGuard extends AuthGuard('weibo') {
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     const query = (context.switchToHttp().getRequest<FastifyRequest>().query ?? {}) as CallbackQuery;
     const code = query.code;
-    if (typeof code === 'string' && code.length > 256)
-      throw Errors.validation({ code: 'must be at most 256 characters' });
+    if (typeof code === 'string' && code.length > 256) throw invalid({ code: 'must be at most 256 characters' });
     if (query.error !== undefined || typeof code !== 'string' || code === '') {
       await this.states.consume(query.state); // the state stays single use even on a denial (contract 1.1)
-      if (query.error === undefined) throw WeiboErrors.codeMissing();
+      if (query.error === undefined) throw fail('weibo_code_missing');
       throw weiboError(num(query.error_code), str(query.error), 'authorize');
     }
     return (await super.canActivate(context)) as boolean;
@@ -48,8 +47,8 @@ export class WeiboCallbackGuard extends AuthGuard('weibo') {
     if (err) throw (err as { oauthError?: unknown }).oauthError ?? err; // passport wraps exchange errors
     if (!profile) {
       throw (info as StateFailure | undefined)?.reason === 'link_user_mismatch'
-        ? WeiboErrors.linkUserMismatch()
-        : WeiboErrors.stateInvalid();
+        ? fail('weibo_link_user_mismatch')
+        : fail('weibo_state_invalid');
     }
     const state = (info as { state?: OAuthState } | undefined)?.state;
     return { profile: profile as WeiboProfile, linkUserId: state?.userId ?? null } as T;
@@ -81,7 +80,7 @@ export class WeiboController {
   async authorization(@CurrentUser() user: AuthUser | undefined, @ReqMeta() meta: RequestMeta) {
     // Each call stores a state in Redis for 10 minutes: bounded per client so it cannot be used to fill Redis.
     const perIp = await this.limiter.hit(`weibo-state:${ipBucket(meta.ip)}`, this.config.weibo.statesPerIp, 600);
-    if (!perIp.allowed) throw Errors.rateLimited('oauth_state_limit', perIp.retryAfter);
+    if (!perIp.allowed) throw limited('oauth_state_limit', perIp.retryAfter);
     return { oauth_url: await this.strategy.authorizationUrl(user?.id ?? null) };
   }
 

@@ -1,11 +1,11 @@
 import { jest } from '@jest/globals';
 import { Logger, type ExecutionContext } from '@nestjs/common';
-import { WeiboErrors } from '../common/app-error.js';
 import { loadConfig } from '../config/config.js';
 import { OAuthStateStore } from './oauth-state.store.js';
 import type { WeiboClient } from './weibo.client.js';
 import { WeiboCallbackGuard } from './weibo.controller.js';
 import { WeiboStrategy, normaliseProfile } from './weibo.strategy.js';
+import { AppError, fail } from '../common/errors/index.js';
 
 // Expected failures log loudly; keep the test output readable.
 beforeEach(() => {
@@ -153,7 +153,7 @@ describe('WeiboCallbackGuard driving passport', () => {
 
   it('passes our AppError from the code exchange through passport unchanged', async () => {
     const { client, guard, strategy } = setup();
-    client.exchangeCode.mockRejectedValueOnce(WeiboErrors.codeInvalid());
+    client.exchangeCode.mockRejectedValueOnce(fail('weibo_code_invalid'));
     const state = new URL(await strategy.authorizationUrl(null)).searchParams.get('state');
     await expect(guard.canActivate(context({ code: 'used', state }).ctx)).rejects.toMatchObject({
       code: 10127,

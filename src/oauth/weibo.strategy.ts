@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import OAuth2Strategy from 'passport-oauth2';
-import { WeiboErrors } from '../common/app-error.js';
 import { AppConfig } from '../config/config.js';
 import { OAuthStateStore } from './oauth-state.store.js';
 import { WeiboClient, type WeiboToken, type WeiboUserInfo } from './weibo.client.js';
+import { fail } from '../common/errors/index.js';
 
 /** What the rest of the app knows about a Weibo sign-in. */
 export interface WeiboProfile {
@@ -78,7 +78,7 @@ export class WeiboStrategy extends PassportStrategy(OAuth2Strategy, 'weibo', tru
   /** The Weibo authorize URL with a fresh single-use state (remembering `userId` when linking). */
   async authorizationUrl(userId: string | null): Promise<string> {
     const { clientId, redirectUri, authorizeUrl } = this.config.weibo;
-    if (!clientId) throw WeiboErrors.notConfigured();
+    if (!clientId) throw fail('provider_not_configured');
     const url = new URL(authorizeUrl);
     const state = await this.states.issue(userId);
     for (const [name, value] of Object.entries({

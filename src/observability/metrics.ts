@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { AppError } from '../common/app-error.js';
+import { AppError } from '../common/errors/index.js';
 
 /** Routes that sign someone in, by method, for the login counters. */
 const LOGIN_ROUTES: Record<string, string> = {

@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { createHmac, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
-import { Errors } from '../common/app-error.js';
 import { AppConfig } from '../config/config.js';
 import { redisScript } from '../infra/redis-script.js';
 import { REDIS } from '../infra/redis.module.js';
 import { ipBucket } from '../limits/ip-bucket.js';
 import { SmsJobs } from './sms-jobs.js';
 import { smsKeys, SmsRequestStore } from './sms-request.store.js';
+import { fail, limited, type ErrorReason } from '../common/errors/index.js';
 
 // One round trip decides a code request: the per-phone cooldown (SET NX: of many concurrent requests one
 // wins), the per-IP and per-phone caps (a refused request gives its cooldown back), then the code's HMAC
@@ -68,8 +68,8 @@ export class SmsCodeService {
     ];
     const args = [requestId, cooldownSeconds, ipHourlyCap, dailyCap, this.digest(phone, code), codeTtlSeconds];
     const [outcome, wait] = (await ISSUE(this.redis, keys, args)) as [string, number];
-    if (outcome === 'cooldown') throw Errors.smsTooFrequent(Math.ceil(wait / 1000));
-    if (outcome !== 'ok') throw Errors.rateLimited(outcome, wait);
+    if (outcome === 'cooldown') throw limited('sms_too_frequent', Math.ceil(wait / 1000));
+    if (outcome !== 'ok') throw limited(outcome as ErrorReason, wait);
     try {
       await this.smsJobs.enqueueCode({ requestId, phone, code, ttlMinutes: Math.ceil(codeTtlSeconds / 60) });
     } catch (err) {
@@ -84,13 +84,13 @@ export class SmsCodeService {
     const key = smsKeys.code(phone);
     const stored = (await BEGIN_VERIFY(this.redis, [key], [this.config.sms.maxAttempts])) as string | null;
     const expected = this.digest(phone, code);
-    if (!stored || !safeEqual(stored, expected)) throw Errors.smsCodeInvalid();
-    if ((await CONSUME(this.redis, [key], [stored])) !== 1) throw Errors.smsCodeInvalid();
+    if (!stored || !safeEqual(stored, expected)) throw fail('sms_code_invalid');
+    if ((await CONSUME(this.redis, [key], [stored])) !== 1) throw fail('sms_code_invalid');
   }
 
   async status(requestId: string) {
     const status = /^[0-9a-f]{32}$/.test(requestId) ? await this.requests.get(requestId) : null;
-    if (!status) throw Errors.notFound('sms_request_not_found', 'No such SMS request');
+    if (!status) throw fail('sms_request_not_found');
     return status;
   }
 

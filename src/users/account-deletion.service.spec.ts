@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
-import { Errors } from '../common/app-error.js';
 import { AccountDeletionService } from './account-deletion.service.js';
+import { fail } from '../common/errors/index.js';
 
 beforeEach(() => jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined));
 afterEach(() => jest.restoreAllMocks());
@@ -96,7 +96,7 @@ describe('AccountDeletionService', () => {
 
   it('refuses a wrong password with 401, counted like a login failure, deleting nothing', async () => {
     const { service, fakes, rows } = setup();
-    await expect(service.delete(auth, { password: 'guess' }, meta)).rejects.toEqual(Errors.invalidCredentials());
+    await expect(service.delete(auth, { password: 'guess' }, meta)).rejects.toEqual(fail('invalid_credentials'));
     expect(fakes.loginGuard.verifyPassword).toHaveBeenCalledWith(
       expect.objectContaining({ id: 'u1' }),
       'xiaoming',
@@ -143,7 +143,7 @@ describe('AccountDeletionService', () => {
     const { service, fakes } = setup();
     fakes.redis.get.mockRejectedValueOnce(new Error('redis down'));
     fakes.profiles.invalidate.mockRejectedValueOnce(new Error('redis down'));
-    fakes.weibo.revoke.mockRejectedValueOnce(Errors.providerUnavailable('Weibo'));
+    fakes.weibo.revoke.mockRejectedValueOnce(fail('provider_unavailable'));
     await expect(service.delete(auth, { password: 'right password' }, meta)).resolves.toBeUndefined();
     expect(fakes.audit.record).toHaveBeenCalled();
   });

@@ -5,7 +5,6 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/jwt-auth.guard.js';
 import { LoginGuardService } from '../auth/login-guard.service.js';
-import { Errors } from '../common/app-error.js';
 import type { RequestMeta } from '../common/request-context.js';
 import { SecretBox } from '../common/secret-box.js';
 import { Identity } from '../identities/identity.entity.js';
@@ -18,6 +17,7 @@ import type { AccountDeletionDto } from './account.dto.js';
 import { ProfileService } from './profile.service.js';
 import { User } from './user.entity.js';
 import { UsersService } from './users.service.js';
+import { fail, invalid } from '../common/errors/index.js';
 
 const logger = new Logger('AccountDeletion');
 
@@ -42,10 +42,10 @@ export class AccountDeletionService {
 
   async delete(auth: AuthUser, dto: AccountDeletionDto, meta: RequestMeta): Promise<void> {
     const user = await this.users.findByAccountId(auth.id);
-    if (!user) throw Errors.unauthenticated('account_gone');
+    if (!user) throw fail('account_gone');
     const method = await this.prove(user, dto, meta.ip);
     const weiboToken = await this.db.transaction((m) => this.remove(user.id, m));
-    if (weiboToken === undefined) throw Errors.unauthenticated('account_gone');
+    if (weiboToken === undefined) throw fail('account_gone');
     // After the commit nothing may fail the request: the account is gone.
     await quietly('pending state', () => this.forgetPendingState(user));
     await quietly('profile cache', () => this.profiles.invalidate(user.id));
@@ -56,15 +56,15 @@ export class AccountDeletionService {
   /** Exactly one proof: the password (limited like login) or an SMS code sent to the account's phone. */
   private async prove(user: User, dto: AccountDeletionDto, ip: string): Promise<'password' | 'sms'> {
     if ((dto.password === undefined) === (dto.verify === undefined)) {
-      throw Errors.validation({ password: "give either password or verify (an SMS code sent to the account's phone)" });
+      throw invalid({ password: "give either password or verify (an SMS code sent to the account's phone)" });
     }
     if (dto.verify !== undefined) {
-      if (!user.phone) throw Errors.smsCodeInvalid();
+      if (!user.phone) throw fail('sms_code_invalid');
       await this.sms.verify(user.phone, dto.verify);
       return 'sms';
     }
     if (!(await this.loginGuard.verifyPassword(user, user.username, dto.password!, ip)))
-      throw Errors.invalidCredentials();
+      throw fail('invalid_credentials');
     return 'password';
   }
 

@@ -1,8 +1,8 @@
 import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
-import { Errors } from '../common/app-error.js';
 import { AccountService } from './account.service.js';
+import { fail } from '../common/errors/index.js';
 
 beforeEach(() => jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined));
 afterEach(() => jest.restoreAllMocks());
@@ -58,7 +58,7 @@ describe('AccountService.changePhone', () => {
 
   it('reveals a taken phone only after the code proved it (no enumeration)', async () => {
     const { service, fakes } = setup();
-    fakes.users.assertAvailable.mockRejectedValueOnce(Errors.taken('phone'));
+    fakes.users.assertAvailable.mockRejectedValueOnce(fail('phone_taken'));
     await expect(service.changePhone('u1', { phone: NEW_PHONE, verify: '123456' }, meta)).rejects.toMatchObject({
       status: 409,
     });

@@ -2,7 +2,6 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
-import { Errors } from '../common/app-error.js';
 import type { RequestMeta } from '../common/request-context.js';
 import { RateLimiter } from '../limits/rate-limiter.js';
 import { ActivationService } from '../mail/activation.service.js';
@@ -11,6 +10,7 @@ import type { EmailChangeDto, PhoneChangeDto, ProfileUpdateDto } from './account
 import { ProfileService, type Profile } from './profile.service.js';
 import { User } from './user.entity.js';
 import { mapUniqueViolation, UsersService } from './users.service.js';
+import { fail, limited } from '../common/errors/index.js';
 
 const PROFILE_FIELDS = ['nickname', 'avatar', 'gender', 'birthday', 'signature'] as const;
 /** Each change mails the new address: a cap keeps this route from mailing arbitrary addresses at will. */
@@ -54,7 +54,7 @@ export class AccountService {
       return { email: user.email, email_verified: user.emailVerified };
     // Counted before "taken" is revealed, so the answer cannot be used to test addresses without limit.
     const daily = await this.limiter.hit(`email-change:${userId}`, EMAIL_CHANGES_PER_DAY, 86400);
-    if (!daily.allowed) throw Errors.rateLimited('email_change_limit', daily.retryAfter);
+    if (!daily.allowed) throw limited('email_change_limit', daily.retryAfter);
     await this.users.assertAvailable({ email: dto.email });
     await this.write(userId, { email: dto.email, emailVerified: false });
     // The change stands either way; a mail that could not be queued is asked for again with /me/activation.
@@ -67,15 +67,14 @@ export class AccountService {
 
   async updateProfile(userId: string, dto: ProfileUpdateDto): Promise<Profile> {
     const changes = Object.fromEntries(PROFILE_FIELDS.filter((f) => dto[f] !== undefined).map((f) => [f, dto[f]]));
-    if (!Object.keys(changes).length)
-      throw Errors.badRequest('nothing_to_change', `Give at least one of ${PROFILE_FIELDS.join(', ')}`);
+    if (!Object.keys(changes).length) throw fail('nothing_to_change');
     await this.write(userId, changes);
     return this.profiles.get(userId);
   }
 
   private async current(userId: string): Promise<User> {
     const user = await this.users.findById(userId);
-    if (!user) throw Errors.unauthenticated('account_gone');
+    if (!user) throw fail('account_gone');
     return user;
   }
 
@@ -87,7 +86,7 @@ export class AccountService {
     } catch (err) {
       throw mapUniqueViolation(err);
     }
-    if (!affected) throw Errors.unauthenticated('account_gone');
+    if (!affected) throw fail('account_gone');
     await this.profiles.invalidate(userId);
   }
 }

@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
-import { Errors } from '../common/app-error.js';
 import { PasswordChangeService } from './password-change.service.js';
+import { fail, limited } from '../common/errors/index.js';
 
 const meta = { ip: '1.2.3.4', userAgent: 'ua' };
 const auth = { id: 'u1', sessionId: 'family-1' };
@@ -87,14 +87,14 @@ describe('PasswordChangeService', () => {
   it('refuses a wrong old password with 401, counted like a login failure, changing nothing', async () => {
     const { service, fakes } = setup();
     await expect(service.change(auth, { old_password: 'guess', password: 'new password!' }, meta)).rejects.toEqual(
-      Errors.invalidCredentials(),
+      fail('invalid_credentials'),
     );
     expect(fakes.db.transaction).not.toHaveBeenCalled();
   });
 
   it('checks the login limit before the password', async () => {
     const { service, fakes } = setup();
-    fakes.loginGuard.verifyPassword.mockRejectedValueOnce(Errors.rateLimited('too_many_login_failures', 60));
+    fakes.loginGuard.verifyPassword.mockRejectedValueOnce(limited('too_many_login_failures', 60));
     await expect(
       service.change(auth, { old_password: 'old password', password: 'new password!' }, meta),
     ).rejects.toMatchObject({ status: 429 });

@@ -8,12 +8,12 @@ import { LoginGuardService } from '../auth/login-guard.service.js';
 import { PasswordHasher } from '../auth/password.hasher.js';
 import { SessionsService } from '../auth/sessions.service.js';
 import { TokensService } from '../auth/tokens.service.js';
-import { Errors } from '../common/app-error.js';
 import type { RequestMeta } from '../common/request-context.js';
 import type { PasswordChangeDto } from './account.dto.js';
 import { ProfileService } from './profile.service.js';
 import { User } from './user.entity.js';
 import { UsersService } from './users.service.js';
+import { fail, invalid } from '../common/errors/index.js';
 
 /**
  * `PUT /v1/users/me/password`: every refresh token of the account is revoked and a new session starts, in
@@ -34,7 +34,7 @@ export class PasswordChangeService {
 
   async change(auth: AuthUser, dto: PasswordChangeDto, meta: RequestMeta): Promise<SignedIn> {
     const user = await this.users.findByAccountId(auth.id);
-    if (!user) throw Errors.unauthenticated('account_gone');
+    if (!user) throw fail('account_gone');
     const hadPassword = Boolean(user.passwordHash);
     if (hadPassword) await this.checkOld(user, dto.old_password, meta.ip);
     const passwordHash = await this.hasher.hash(dto.password);
@@ -49,9 +49,8 @@ export class PasswordChangeService {
   }
 
   private async checkOld(user: User, oldPassword: string | undefined, ip: string): Promise<void> {
-    if (oldPassword === undefined)
-      throw Errors.validation({ old_password: 'is required to change an existing password' });
+    if (oldPassword === undefined) throw invalid({ old_password: 'is required to change an existing password' });
     if (!(await this.loginGuard.verifyPassword(user, user.username, oldPassword, ip)))
-      throw Errors.invalidCredentials();
+      throw fail('invalid_credentials');
   }
 }

@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
-import { Errors } from '../common/app-error.js';
 import { loadConfig } from '../config/config.js';
 import { PasswordResetService } from './password-reset.service.js';
+import { fail } from '../common/errors/index.js';
 
 const meta = { ip: '1.2.3.4', userAgent: null };
 const dto = { phone: '+8613800138000', verify: '123456', password: 'new long password' };
@@ -81,14 +81,14 @@ describe('PasswordResetService', () => {
   it('answers an unknown phone with a valid code like a wrong code, after the same hash', async () => {
     const { service, fakes, steps } = setup();
     fakes.users.findByPhone.mockImplementationOnce(async () => (steps.push('lookup'), null));
-    await expect(service.reset(dto, meta)).rejects.toEqual(Errors.smsCodeInvalid());
+    await expect(service.reset(dto, meta)).rejects.toEqual(fail('sms_code_invalid'));
     expect(steps).toEqual(['verify', 'hash', 'lookup']);
     expect(fakes.db.transaction).not.toHaveBeenCalled();
   });
 
   it('counts the attempt per phone and per IP before the code, and stops at a wrong code before any lookup', async () => {
     const { service, fakes, steps, counts } = setup();
-    fakes.sms.verify.mockRejectedValueOnce(Errors.smsCodeInvalid());
+    fakes.sms.verify.mockRejectedValueOnce(fail('sms_code_invalid'));
     await expect(service.reset(dto, meta)).rejects.toMatchObject({ code: 10112 });
     expect(steps).toEqual([]);
     expect(Object.fromEntries(counts)).toEqual({ [`reset:phone:${dto.phone}`]: 1, 'reset:ip:1.2.3.4': 1 });

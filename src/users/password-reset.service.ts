@@ -5,7 +5,6 @@ import { AuditService } from '../audit/audit.service.js';
 import { LoginGuardService } from '../auth/login-guard.service.js';
 import { PasswordHasher } from '../auth/password.hasher.js';
 import { SessionsService } from '../auth/sessions.service.js';
-import { Errors } from '../common/app-error.js';
 import type { RequestMeta } from '../common/request-context.js';
 import { AppConfig } from '../config/config.js';
 import { ipBucket } from '../limits/ip-bucket.js';
@@ -15,6 +14,7 @@ import type { PasswordResetDto } from './account.dto.js';
 import { ProfileService } from './profile.service.js';
 import { User } from './user.entity.js';
 import { UsersService } from './users.service.js';
+import { fail, limited } from '../common/errors/index.js';
 
 const phoneKey = (phone: string) => `reset:phone:${phone}`;
 const ipKey = (ip: string) => `reset:ip:${ipBucket(ip)}`;
@@ -47,11 +47,11 @@ export class PasswordResetService {
       { key: ipKey(meta.ip), max: ipMaxFailures },
     ];
     const wait = await this.limiter.attempt(limits, windowSeconds);
-    if (wait !== null) throw Errors.rateLimited('too_many_reset_failures', wait);
+    if (wait !== null) throw limited('too_many_reset_failures', wait);
     await this.sms.verify(dto.phone, dto.verify);
     const passwordHash = await this.hasher.hash(dto.password);
     const user = await this.users.findByPhone(dto.phone);
-    if (!user) throw Errors.smsCodeInvalid();
+    if (!user) throw fail('sms_code_invalid');
     await this.db.transaction(async (m) => {
       await m.update(User, { id: user.id }, { passwordHash });
       await this.sessions.revokeAll(user.id, null, m);

@@ -1,10 +1,10 @@
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Cache } from 'cache-manager';
-import { Errors } from '../common/app-error.js';
 import { IdentitiesService } from '../identities/identities.service.js';
 import type { Gender } from './user.entity.js';
 import { UsersService } from './users.service.js';
+import { fail } from '../common/errors/index.js';
 
 export interface Profile {
   id: string;
@@ -58,7 +58,7 @@ export class ProfileService {
       this.users.findByAccountId(userId),
       this.identities.listForUser(userId),
     ]);
-    if (!user) throw Errors.unauthenticated('account_gone');
+    if (!user) throw fail('account_gone');
     return {
       id: user.id,
       username: user.username,

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
-import { Errors } from '../common/app-error.js';
 import { normalizePhone } from './phone.js';
 import { User } from './user.entity.js';
+import { fail } from '../common/errors/index.js';
 
 export interface NewUser {
   username: string;
@@ -43,9 +43,9 @@ export class UsersService {
       .orWhere('lower(u.email) = lower(:email)', { email: fields.email ?? '' })
       .getOne();
     if (!row) return;
-    if (fields.username && row.username.toLowerCase() === fields.username.toLowerCase()) throw Errors.taken('username');
-    if (fields.phone && row.phone === fields.phone) throw Errors.taken('phone');
-    throw Errors.taken('email');
+    if (fields.username && row.username.toLowerCase() === fields.username.toLowerCase()) throw fail('username_taken');
+    if (fields.phone && row.phone === fields.phone) throw fail('phone_taken');
+    throw fail('email_taken');
   }
 
   findById(id: string): Promise<User | null> {
@@ -75,7 +75,7 @@ export function mapUniqueViolation(err: unknown): unknown {
   if (err instanceof QueryFailedError) {
     const driverError = err.driverError as { code?: string; constraint?: string };
     const field = driverError.code === '23505' ? UNIQUE_INDEX_FIELD[driverError.constraint ?? ''] : undefined;
-    if (field) return Errors.taken(field);
+    if (field) return fail(`${field}_taken` as const);
   }
   return err;
 }
