@@ -33,8 +33,9 @@ COMPOSE+=(--env-file "$ENV_FILE" --profile fakes)
 compose() { "${COMPOSE[@]}" "$@"; }
 
 base_images() {
-  local line
-  while IFS= read -r line; do export "${line?}"; log "$line"; done < <(scripts/docker/base-images.sh)
+  local images line
+  images="$(scripts/docker/base-images.sh)"
+  for line in $images; do export "${line?}"; log "$line"; done
 }
 
 # Build output goes to a file, shown when the build fails.
@@ -94,7 +95,7 @@ journey() {
 # docker stop sends SIGTERM; a worker that finished its active jobs exits 0.
 check_stopped_worker() {
   local id code
-  for id in $(compose ps -q worker); do
+  for id in $(compose ps -a -q worker); do
     [ "$(docker inspect -f '{{.State.Status}}' "$id")" = exited ] || continue
     code="$(docker inspect -f '{{.State.ExitCode}}' "$id")"
     [ "$code" = 0 ] || { log "the stopped worker exited with $code, not 0 (graceful)"; return 1; }
