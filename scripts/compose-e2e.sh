@@ -34,15 +34,15 @@ compose() { "${COMPOSE[@]}" "$@"; }
 
 base_images() {
   local images line
-  images="$(scripts/docker/base-images.sh)"
+  images="$(timeout 1200 scripts/docker/base-images.sh)"
   for line in $images; do export "${line?}"; log "$line"; done
 }
 
-# Build output goes to a file, shown when the build fails.
+# Build output goes to a file, shown when the build fails. Timeouts keep a stuck build inside the CI limit.
 build() {
   local log=$1
   shift
-  docker build --force-rm "$@" . >"$LOG_DIR/$log" 2>&1 || { tail -n 80 "$LOG_DIR/$log"; log "docker build failed: $LOG_DIR/$log"; return 1; }
+  timeout 1200 docker build --force-rm "$@" . >"$LOG_DIR/$log" 2>&1 || { tail -n 80 "$LOG_DIR/$log"; log "docker build failed: $LOG_DIR/$log"; return 1; }
 }
 
 build_images() {
