@@ -62,7 +62,10 @@ const messagesTo = async (phone) => (await http(fake.ronglian, 'GET', `/_fake/me
 async function smsCode(phone) {
   const sent = await call('POST', '/v1/users/sms/code', { phone });
   check(sent.status === 200, 'POST /v1/users/sms/code', sent.body);
-  const [message] = await until(async () => (await messagesTo(phone)).length > 0 && messagesTo(phone), `the SMS to ${phone}`);
+  const [message] = await until(
+    async () => (await messagesTo(phone)).length > 0 && messagesTo(phone),
+    `the SMS to ${phone}`,
+  );
   return message.datas[0];
 }
 
@@ -84,14 +87,21 @@ async function journey() {
     check(page.status === 200 && String(page.body).includes('<html'), 'GET / (web/dist)', page.status);
     check((await http(api, 'GET', '/docs-json')).status === 200, 'GET /docs-json');
   });
-  const registered = await step('SMS register: code through queue, worker and fake Ronglian; account created', async () => {
-    const verify = await smsCode(phone);
-    const answer = await call('POST', '/v1/users', { username, password, phone, email, verify });
-    check(answer.status === 201, 'POST /v1/users', answer.body);
-    return answer.body.data;
-  });
+  const registered = await step(
+    'SMS register: code through queue, worker and fake Ronglian; account created',
+    async () => {
+      const verify = await smsCode(phone);
+      const answer = await call('POST', '/v1/users', { username, password, phone, email, verify });
+      check(answer.status === 201, 'POST /v1/users', answer.body);
+      return answer.body.data;
+    },
+  );
   await step('the worker sends the activation mail through the SMTP sink', () =>
-    until(async () => (await http(fake.mail, 'GET', `/_fake/mails?to=${email}`)).body.mails?.length > 0, 'the activation mail'));
+    until(
+      async () => (await http(fake.mail, 'GET', `/_fake/mails?to=${email}`)).body.mails?.length > 0,
+      'the activation mail',
+    ),
+  );
   const login = await step('login with the password', async () => {
     const answer = await call('POST', '/v1/tokens', { account: username, password });
     check(answer.status === 200 && answer.body.data.username === username, 'POST /v1/tokens', answer.body);
@@ -99,7 +109,11 @@ async function journey() {
   });
   await step('refresh rotates the token; the new access token reads the profile', async () => {
     const answer = await call('POST', '/v1/tokens/refresh', { refresh_token: login.refresh_token });
-    check(answer.status === 200 && answer.body.data.refresh_token !== login.refresh_token, 'POST /v1/tokens/refresh', answer.body);
+    check(
+      answer.status === 200 && answer.body.data.refresh_token !== login.refresh_token,
+      'POST /v1/tokens/refresh',
+      answer.body,
+    );
     const me = await call('GET', '/v1/users/me', undefined, answer.body.data.token);
     check(me.status === 200 && me.body.data.phone === `+86${phone}`, 'GET /v1/users/me', me.body);
     check(registered.refresh_token !== answer.body.data.refresh_token, 'distinct sessions');
@@ -108,7 +122,11 @@ async function journey() {
     const uid = String(randomInt(2_000_000_000, 2_900_000_000));
     const first = await weiboCallback(uid);
     check(first.body.code === 201 && first.body.data.bind_ticket, 'first Weibo callback', first.body);
-    const bind = await call('POST', '/v1/users/weibo/bind', { bind_ticket: first.body.data.bind_ticket, account: username, password });
+    const bind = await call('POST', '/v1/users/weibo/bind', {
+      bind_ticket: first.body.data.bind_ticket,
+      account: username,
+      password,
+    });
     check(bind.status === 200 && bind.body.data.username === username, 'POST /v1/users/weibo/bind', bind.body);
     const again = await weiboCallback(uid);
     check(again.body.code === 200 && again.body.data.username === username, 'second Weibo callback', again.body);
@@ -116,7 +134,11 @@ async function journey() {
   await step('WeChat mini-program login creates an account', async () => {
     const { body } = await http(fake.wechat, 'POST', '/_fake/codes', {});
     const answer = await call('POST', '/v1/users/wechat/login', { code: body.code });
-    check(answer.status === 200 && answer.body.data.is_new === true && answer.body.data.token, 'POST /v1/users/wechat/login', answer.body);
+    check(
+      answer.status === 200 && answer.body.data.is_new === true && answer.body.data.token,
+      'POST /v1/users/wechat/login',
+      answer.body,
+    );
   });
 }
 
@@ -148,11 +170,17 @@ async function queueSurvivesWorkerStop() {
   check(stoppedAt < QUEUED_SMS, 'the queue drained before a worker could be stopped', stoppedAt);
   execFileSync('docker', ['stop', '--time', '60', workers[0]], { stdio: 'ignore' });
   const afterStop = await accepted();
-  console.log(`     stopped worker ${workers[0].slice(0, 12)} with ${QUEUED_SMS - stoppedAt} of ${QUEUED_SMS} SMS not yet sent`);
+  console.log(
+    `     stopped worker ${workers[0].slice(0, 12)} with ${QUEUED_SMS - stoppedAt} of ${QUEUED_SMS} SMS not yet sent`,
+  );
   await until(async () => (await accepted()) >= QUEUED_SMS, `${QUEUED_SMS} SMS at the fake Ronglian`, 60000);
   await sleep(1000); // a late duplicate would show up now
   const counts = await Promise.all(phones.map(async (p) => (await messagesTo(p)).length));
-  check(counts.every((n) => n === 1), 'every queued SMS reached Ronglian exactly once', counts);
+  check(
+    counts.every((n) => n === 1),
+    'every queued SMS reached Ronglian exactly once',
+    counts,
+  );
   check((await accepted()) === QUEUED_SMS, 'no extra sends', await accepted());
   for (const id of ids) {
     const status = await until(async () => {
@@ -161,7 +189,9 @@ async function queueSurvivesWorkerStop() {
     }, `status sent for ${id}`);
     check(status.status === 200, 'GET /v1/users/sms/code/:id');
   }
-  console.log(`ok   a worker stopped mid-queue (after ${afterStop} sends): all ${QUEUED_SMS} SMS delivered once, all reported sent`);
+  console.log(
+    `ok   a worker stopped mid-queue (after ${afterStop} sends): all ${QUEUED_SMS} SMS delivered once, all reported sent`,
+  );
 }
 
 try {

@@ -71,11 +71,9 @@ describe.each(DRIVERS)('SMS through %s', (driver) => {
     });
     expect(answer.status).toBe(200);
     expect((await target.call('POST', '/v1/tokens', { account: username, password: newPassword })).status).toBe(200);
-    expect((await target.messages(phone)).filter((m) => m.code).map((m) => m.code)).toEqual([
-      first.code,
-      login.code,
-      reset.code,
-    ]);
+    // Each code once; the reset also sends the owner a notice where the driver has a notice template.
+    const codes = (await target.messages(phone)).filter((m) => m.code).map((m) => m.code);
+    expect(codes.filter((c) => /^\d{6}$/.test(c!))).toEqual([first.code, login.code, reset.code]);
   });
 
   it('a transient refusal twice, then OK: exactly one SMS, status sent', async () => {
