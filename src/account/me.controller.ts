@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuditService } from '../audit/audit.service.js';
 import { CachedProfile, CurrentUser, JwtAuthGuard, WithCachedProfile, type AuthUser } from '../auth/jwt-auth.guard.js';
-import { ActivationService } from '../mail/activation.service.js';
+import { ActivationService } from '../activation/activation.service.js';
 import type { Profile } from '../users/profile-cache.js';
 import { ProfileService } from './profile.service.js';
 
