@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { jest } from '@jest/globals';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { MESSAGES, type ErrorReason } from '../../packages/client/src/index.js';
 import { closeClients, fakeCall, newIp, ronglian, stack, until } from '../support/client.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -127,3 +128,6 @@ export async function fillForm(page: Page, form: string, fields: Record<string, 
 export const REFRESH_KEY = 'nest-auth.refresh_token';
 export const storedRefreshToken = (page: Page) =>
   page.evaluate<string | null>(`localStorage.getItem('${REFRESH_KEY}')`);
+
+/** The Chinese text the pages show for a reason: the server's one table, as the SPA reads it. */
+export const zh = (reason: ErrorReason) => MESSAGES[reason]['zh-CN'];

@@ -1,7 +1,7 @@
 /** Weibo sign-in through the fake's authorize page: both bind choices, unlink, and link while signed in. */
 import { randomInt } from 'node:crypto';
 import { newPhone, newUsername, register, sql } from '../support/client.js';
-import { authorizeAs, describeBrowser, fillForm, sendCode, useBrowser, web, weiboUser } from './browser.js';
+import { authorizeAs, describeBrowser, fillForm, sendCode, useBrowser, web, weiboUser, zh } from './browser.js';
 
 const PASSWORD = 'correct horse battery';
 const newUid = () => String(randomInt(3_000_000_000, 3_900_000_000));
@@ -53,7 +53,7 @@ describeBrowser('Weibo in the browser', () => {
     await page.click('[data-tab="existing"]');
     await fillForm(page, '#existing-form', { account: account.phone, password: 'wrong password!' });
     await page.click('#existing-form button[type="submit"]');
-    await page.locator('#existing-form .msg', { hasText: '账号或密码错误' }).waitFor();
+    await page.locator('#existing-form .msg', { hasText: zh('invalid_credentials') }).waitFor();
     await page.fill('#bind-password', PASSWORD);
     await page.click('#existing-form button[type="submit"]');
     await page.waitForURL('**/profile.html');
