@@ -10,20 +10,24 @@ export async function solveCaptcha(challenge: CaptchaChallenge): Promise<string 
   const dialog = document.createElement('dialog');
   dialog.className = 'captcha';
   dialog.innerHTML = `<h2>请完成人机验证</h2><p class="hint">验证通过后将自动发送验证码</p>
-    <altcha-widget language="zh-cn"></altcha-widget>
-    <p class="links"><button type="button" class="small cancel">取消</button></p>`;
-  document.body.append(dialog);
-  const widget = dialog.querySelector('altcha-widget')!;
-  await widget.configure({ challenge: challenge as never, auto: 'onload' });
-  dialog.showModal();
+    <div class="slot"></div><p class="links"><button type="button" class="small cancel">取消</button></p>`;
+  const widget = document.createElement('altcha-widget');
+  widget.setAttribute('language', 'zh-cn');
   return new Promise((resolve) => {
     const done = (payload: string | null) => {
       dialog.close();
       dialog.remove();
       resolve(payload);
     };
+    // The widget's methods exist only after its `load` event.
+    widget.addEventListener('load', () => {
+      void widget.configure({ challenge: challenge as never, auto: 'onload' });
+    });
     widget.addEventListener('verified', (e) => done((e as CustomEvent<{ payload: string }>).detail.payload));
     dialog.querySelector('.cancel')!.addEventListener('click', () => done(null));
     dialog.addEventListener('cancel', () => done(null));
+    dialog.querySelector('.slot')!.append(widget);
+    document.body.append(dialog);
+    dialog.showModal();
   });
 }
