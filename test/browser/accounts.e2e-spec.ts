@@ -4,6 +4,7 @@ import {
   describeBrowser,
   fillForm,
   nextSmsCode,
+  pageShot,
   sendCode,
   smsCount,
   storedRefreshToken,
@@ -66,7 +67,7 @@ describeBrowser('accounts in the browser', () => {
     });
     await page.click('#register-form button[type="submit"]');
     await page.locator('[data-err="verify"]', { hasText: zh('sms_code_invalid') }).waitFor();
-    await page.screenshot({ path: 'test-artifacts/screenshots/accounts--register-form.png', fullPage: true });
+    await pageShot(page, 'register');
     await page.fill('#verify', code);
     await page.click('#register-form button[type="submit"]');
 
@@ -86,6 +87,7 @@ describeBrowser('accounts in the browser', () => {
     await fillForm(page, '#password-form', { account: user.username, password: 'not the password' });
     await page.click('#password-form button[type="submit"]');
     await page.locator('#password-form .msg', { hasText: zh('invalid_credentials') }).waitFor();
+    await pageShot(page, 'login');
 
     await signInByPassword(user.email);
     await page.reload(); // the access token lived in memory only; the stored refresh token gets a new one
@@ -149,6 +151,7 @@ describeBrowser('accounts in the browser', () => {
 
     await page.goto(link);
     await page.locator('#status', { hasText: `${user.username}，你的邮箱已激活` }).waitFor();
+    await pageShot(page, 'active');
     expect(page.url()).toBe(web('active.html')); // the code left the address bar
     await page.goto(link); // single use
     await page.locator('#status', { hasText: zh('activation_code_invalid') }).waitFor();

@@ -1,7 +1,17 @@
 /** Weibo sign-in through the fake's authorize page: both bind choices, unlink, and link while signed in. */
 import { randomInt } from 'node:crypto';
 import { newPhone, newUsername, register, sql } from '../support/client.js';
-import { authorizeAs, describeBrowser, fillForm, sendCode, useBrowser, web, weiboUser, zh } from './browser.js';
+import {
+  authorizeAs,
+  describeBrowser,
+  fillForm,
+  pageShot,
+  sendCode,
+  useBrowser,
+  web,
+  weiboUser,
+  zh,
+} from './browser.js';
 
 const PASSWORD = 'correct horse battery';
 const newUid = () => String(randomInt(3_000_000_000, 3_900_000_000));
@@ -33,7 +43,7 @@ describeBrowser('Weibo in the browser', () => {
     const phone = newPhone();
     const username = newUsername();
     await firstWeiboLogin(uid, '浏览器测试新用户');
-    await page.screenshot({ path: 'test-artifacts/screenshots/weibo--bind-choice.png', fullPage: true });
+    await pageShot(page, 'weibo-callback');
     await page.fill('#phone', phone);
     const code = await sendCode(page, '#new-form', phone);
     await fillForm(page, '#new-form', { verify: code, username, password: PASSWORD, email: `${username}@example.com` });
