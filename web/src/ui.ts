@@ -149,8 +149,10 @@ export const when = (iso: string): string => new Date(iso).toLocaleString('zh-CN
 
 /** Sends signed-out visitors to the sign-in page; resolves once this page may render. */
 export async function requireSignIn(): Promise<void> {
-  if (!(await auth.accessToken())) {
+  const leaving = () => new Promise<never>(() => undefined); // the page is going away
+  if (!(await auth.isSignedIn())) {
     location.replace('index.html');
-    await new Promise(() => undefined); // the page is going away
+    return leaving();
   }
+  if (!(await auth.accessToken())) return leaving(); // refresh refused: onSignedOut is on its way to sign-in
 }

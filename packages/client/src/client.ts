@@ -1,8 +1,8 @@
 import { AuthError, type CaptchaChallenge, type Language } from './errors.js';
 import type { KeyValueStorage, LockFn, RequestFn } from './http.js';
-import { challengeOf, newVerifier } from './pkce.js';
 import { TokenSession } from './session.js';
 import { exchange, type Answer } from './transport.js';
+import { weiboFlows } from './weibo.js';
 import type {
   CodeSent,
   CodeStatus,
@@ -22,8 +22,6 @@ import type {
   Tokens,
   WechatTokens,
   WechatUserInfo,
-  WeiboBindOffer,
-  WeiboNewAccountFields,
 } from './types.js';
 
 export interface AuthClientOptions {
@@ -51,7 +49,7 @@ export interface AuthClientOptions {
   onSignedOut?: (reason: string) => void;
 }
 
-interface CallOptions {
+export interface CallOptions {
   body?: object;
   /** Send the access token. */
   auth?: boolean;
@@ -61,15 +59,6 @@ interface CallOptions {
   captcha?: boolean;
 }
 
-interface WeiboFlow {
-  state: string;
-  verifier: string;
-  link: boolean;
-}
-
-export type WeiboResult =
-  { kind: 'signed_in'; tokens: Tokens; linked: boolean } | { kind: 'bind'; offer: WeiboBindOffer };
-
 const lockless: LockFn = (_name, fn) => fn();
 const CAPTCHA_ATTEMPTS = 3;
 
@@ -78,7 +67,6 @@ export function createAuthClient(options: AuthClientOptions) {
   const language = options.language ?? 'zh-CN';
   const prefix = options.storageKey ?? 'nest-auth';
   const flowStorage = options.flowStorage ?? storage;
-  const weiboKey = `${prefix}.weibo`;
   const send = <T>(method: string, path: string, body?: object, headers?: Record<string, string>) =>
     exchange<T>(request, baseUrl, language, { method, path, body, headers });
 
@@ -148,50 +136,7 @@ export function createAuthClient(options: AuthClientOptions) {
     if (refresh_token) await send('POST', '/v1/tokens/revoke', { refresh_token }).catch(() => undefined);
   }
 
-  const weibo = {
-    /** Starts Weibo sign-in (or, with `link`, linking Weibo to the signed-in user): returns the URL to open. */
-    async start({ link = false } = {}): Promise<string> {
-      const verifier = newVerifier();
-      const query = `?code_challenge=${await challengeOf(verifier)}`;
-      const path = `/v1/users/weibo/authorization${query}`;
-      const { oauth_url } = await data<{ oauth_url: string }>('GET', path, { auth: link, reauth: link });
-      const state = /[?&]state=([^&#]*)/.exec(oauth_url)?.[1] ?? '';
-      await flowStorage.set(weiboKey, JSON.stringify({ state: decodeURIComponent(state), verifier, link }));
-      return oauth_url;
-    },
-    /**
-     * On the callback page: `search` is its query string (`?code=…&state=…` or `?error=…`). Signs in (or finishes
-     * a link), or returns the bind offer of a Weibo user that has no account yet. Only the tab that started
-     * the flow can finish it: it alone holds the verifier and the state.
-     */
-    async finish(search: string): Promise<WeiboResult> {
-      const flow = await takeWeiboFlow();
-      const query = search.replace(/^\?/, '');
-      if (!flow || new URLSearchParams(query).get('state') !== flow.state) {
-        throw new AuthError({ status: 0, code: 0, reason: 'weibo_flow_unknown', message: 'not started in this tab' });
-      }
-      const path = `/v1/users/weibo/users?${query}&code_verifier=${flow.verifier}`;
-      const answer = await call<Tokens | WeiboBindOffer>('GET', path, { auth: flow.link });
-      if (answer.code === 201) return { kind: 'bind', offer: answer.data as WeiboBindOffer };
-      if (flow.link) await signOut(); // the link answer opens a new session: close the one that started it
-      return { kind: 'signed_in', tokens: await signedIn(Promise.resolve(answer.data as Tokens)), linked: flow.link };
-    },
-    createAccount: (bind_ticket: string, fields: WeiboNewAccountFields) =>
-      signedIn(data<Tokens>('POST', '/v1/users/weibo/users', { body: { ...fields, bind_ticket } })),
-    bindExisting: (bind_ticket: string, account: string, password: string) =>
-      signedIn(data<Tokens>('POST', '/v1/users/weibo/bind', { body: { bind_ticket, account, password } })),
-    unlink: () => data<object>('DELETE', '/v1/users/me/identities/weibo', { auth: true, reauth: true }),
-  };
-
-  async function takeWeiboFlow(): Promise<WeiboFlow | null> {
-    const text = await flowStorage.get(weiboKey);
-    await flowStorage.remove(weiboKey); // the state and verifier are single use
-    try {
-      return text ? (JSON.parse(text) as WeiboFlow) : null;
-    } catch {
-      return null;
-    }
-  }
+  const weibo = weiboFlows({ call, data, signedIn, signOut, flowStorage, key: `${prefix}.weibo` });
 
   async function wechatCode(): Promise<string> {
     if (!options.wechatCode) throw new Error('createAuthClient: pass wechatCode (wx.login) to use WeChat sign-in');

@@ -1,4 +1,5 @@
-export { createAuthClient, type AuthClient, type AuthClientOptions, type WeiboResult } from './client.js';
+export { createAuthClient, type AuthClient, type AuthClientOptions } from './client.js';
+export type { WeiboResult } from './weibo.js';
 export {
   AuthError,
   messageFor,

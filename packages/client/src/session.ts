@@ -38,9 +38,16 @@ export class TokenSession {
     return this.storage.get(this.key);
   }
 
-  /** A usable access token (refreshing first when there is none or it is about to expire); null when signed out. */
+  /**
+   * A usable access token (refreshing first when there is none or it is about to expire); null when signed out.
+   * The stored refresh token is looked at every time: once another tab signs out, this one stops too.
+   */
   async accessToken(): Promise<string | null> {
-    if (this.access && Date.now() < this.accessExpiresAt - EARLY_MS) return this.access;
+    if (this.access && Date.now() < this.accessExpiresAt - EARLY_MS) {
+      if ((await this.storage.get(this.key)) !== null) return this.access;
+      this.forgetMemory();
+      return null;
+    }
     return (await this.refresh()) ? this.access : null;
   }
 

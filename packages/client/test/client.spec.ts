@@ -76,6 +76,18 @@ describe('createAuthClient', () => {
     expect(await client.accessToken()).toBe('access-2');
   });
 
+  it('stops using its access token once another tab (same storage) signs out', async () => {
+    const storage = memoryStorage();
+    const api: Script = (req) => (req.url.endsWith('/v1/tokens') ? ok(pair(1)) : ok({}));
+    const { client: tabA } = scripted(api, { storage });
+    const { client: tabB } = scripted(api, { storage });
+    await tabA.signIn.password({ account: 'u', password: 'p' });
+    await tabB.signIn.password({ account: 'u', password: 'p' });
+    await tabA.signOut();
+    expect(await tabB.accessToken()).toBeNull();
+    await expect(tabB.account.me()).rejects.toMatchObject({ reason: 'not_signed_in' });
+  });
+
   it('on invalid_token refreshes and repeats the request once', async () => {
     let me = 0;
     const { client } = scripted((req) => {
