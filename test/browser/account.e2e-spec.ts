@@ -14,6 +14,7 @@ import {
   sendCode,
   signInAs,
   smsCount,
+  storedRefreshToken,
   useBrowser,
   web,
   zh,
@@ -230,6 +231,24 @@ describeBrowser('account management in the browser', () => {
       { url: 'email', reauth: 'rt-from-dialog', body: { email } },
     ]);
     expect((await userRow(user.username))?.email).toBe(email);
+  });
+
+  it('on 401 session_revoked forgets the tokens and sends the user to sign in again', async () => {
+    const { page } = b;
+    const user = await register({ password: PASSWORD });
+    await signInAs(page, user.username, PASSWORD);
+    // The API of contract v1.1 refuses an ended session's access token at once with this answer.
+    await page.route('**/v1/users/me/sessions', (route) =>
+      route.fulfill({
+        status: 401,
+        contentType: 'application/json',
+        body: JSON.stringify({ code: 10132, error: { reason: 'session_revoked', message: '会话已结束，请重新登录' } }),
+      }),
+    );
+    await page.goto(web('sessions.html'));
+    await page.waitForURL('**/index.html?expired=1');
+    await page.locator('#weibo-msg', { hasText: '登录已失效' }).waitFor();
+    expect(await storedRefreshToken(page)).toBeNull();
   });
 
   it('on 428 captcha_required shows the ALTCHA widget, solves the challenge and sends the code with `captcha`', async () => {
