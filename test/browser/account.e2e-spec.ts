@@ -3,7 +3,7 @@
  * password/phone/email changes (with the reauth dialog when the API asks), sessions and the security-event
  * log, account deletion, and the ALTCHA dialog on 428 captcha_required. Each page is screenshotted (pageShot).
  */
-import { createChallenge, sha } from 'altcha/lib';
+import { createChallenge, pbkdf2 } from 'altcha/lib';
 import type { Page } from 'playwright-core';
 import { call, newPhone, register, sql } from '../support/client.js';
 import {
@@ -255,12 +255,15 @@ describeBrowser('account management in the browser', () => {
     const { page } = b;
     // The server's captcha is not asked for in this test setup: answer the first request with a real ALTCHA
     // v2 challenge, as the API does, and let the repeated one through.
+    // The server's format: PBKDF2/SHA-256, the counter picked by the server and the derived key signed.
     const challenge = await createChallenge({
-      algorithm: 'SHA-256',
-      cost: 1,
-      deriveKey: sha.deriveKey,
+      algorithm: 'PBKDF2/SHA-256',
+      cost: 100,
+      counter: 40,
+      deriveKey: pbkdf2.deriveKey,
+      expiresAt: Math.floor(Date.now() / 1000) + 300,
       hmacSignatureSecret: 'test-only',
-      keyPrefix: '0',
+      hmacKeySignatureSecret: 'test-only-key',
     });
     const bodies: Array<Record<string, string>> = [];
     await page.route('**/v1/users/sms/code', async (route) => {
@@ -290,7 +293,7 @@ describeBrowser('account management in the browser', () => {
     const payload = JSON.parse(Buffer.from(bodies[1].captcha, 'base64').toString('utf8'));
     expect(payload).toMatchObject({
       challenge: { parameters: { nonce: challenge.parameters.nonce } },
-      solution: { counter: expect.any(Number) },
+      solution: { counter: 40 },
     });
   });
 
