@@ -1,6 +1,7 @@
 // Writes the client package's generated files (both committed, so building the client never needs a server):
 // - packages/client/src/messages.ts from the server's error catalogue (src/common/errors/catalogue.ts), so the
-//   SPA, the client and the server share one reason → code → message table;
+//   SPA, the client and the server share one reason → code → message table (`npm run client:build` rewrites it
+//   too, with `--messages-only`, so every build carries the current table);
 // - packages/client/src/openapi.ts from the API's OpenAPI document (openapi-typescript).
 // Source: docs/openapi.json when it exists (written by `npm run openapi`), else OPENAPI_URL, else the
 // `/docs-json` of an API started by `npm start` on 127.0.0.1:3000 (`--messages-only` skips the document).
