@@ -25,6 +25,7 @@ export default {
       testMatch: [
         '<rootDir>/src/**/*.spec.ts',
         '<rootDir>/test/fakes/**/*.spec.ts',
+        '<rootDir>/test/architecture/*.spec.ts',
         '<rootDir>/packages/client/test/**/*.spec.ts',
       ],
     },

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module.js';
 import { renderError } from './common/error-envelope.js';
+import { TrustedProxies } from './limits/trusted-proxies.js';
 import { securityHeaders } from './common/security-headers.js';
 import { parseJsonBody } from './common/json-body.js';
 import type { AppConfig } from './config/config.js';
@@ -35,9 +36,10 @@ export async function createHttpApp(config: AppConfig): Promise<NestFastifyAppli
 }
 
 function createAdapter(config: AppConfig): FastifyAdapter {
+  const proxies = new TrustedProxies(config.trustedProxies);
   return new FastifyAdapter({
-    // Trust exactly TRUST_PROXY hops of X-Forwarded-For (same as proxy-addr's numeric form).
-    trustProxy: (_address: string, hop: number) => hop < config.trustProxy,
+    // X-Forwarded-For is read only through peers TRUST_PROXY names (a hop count or CIDRs; docs/abuse.md).
+    trustProxy: (address: string, hop: number) => proxies.isTrusted(address, hop),
     bodyLimit: config.bodyLimitBytes,
     return503OnClosing: true,
     // Fastify's own per-request logger is off (a child logger per request is measurable); application lines

@@ -1,7 +1,7 @@
 import { HttpException, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { QueryFailedError } from 'typeorm';
-import { AppError, CATALOGUE, fail, languageOf } from './errors/index.js';
+import { AppError, CATALOGUE, fail, languageOf, ProviderError, providerErrorToAppError } from './errors/index.js';
 
 export interface ErrorBody {
   code: number;
@@ -23,6 +23,7 @@ const REJECTED_INPUT = new Set(['22021', '22P05', '22001', '22003', '22007', '22
 
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  if (err instanceof ProviderError) return providerErrorToAppError(err);
   if (err instanceof QueryFailedError && REJECTED_INPUT.has((err.driverError as { code?: string }).code ?? '')) {
     return fail('invalid_parameters');
   }

@@ -21,6 +21,8 @@ const strongProd = {
   RONGLIAN_APP_ID: 'app',
   ENCRYPTION_KEYS: `3:${Buffer.alloc(32, 1).toString('base64')}`,
   SMTP_URL: 'smtp://mail.example.com:587',
+  CAPTCHA_SECRET: 'c'.repeat(40),
+  TRUST_PROXY: '1',
 };
 
 describe('loadConfig', () => {
@@ -37,8 +39,8 @@ describe('loadConfig', () => {
   it('names every invalid variable', () => {
     expect(problems({ PORT: 'eighty', SMS_COOLDOWN: '0', REDIS_URL: 'nope', TRUST_PROXY: 'x' })).toEqual([
       expect.stringContaining('PORT'),
-      expect.stringContaining('REDIS_URL'),
       expect.stringContaining('TRUST_PROXY'),
+      expect.stringContaining('REDIS_URL'),
       expect.stringContaining('SMS_COOLDOWN'),
     ]);
   });
@@ -49,7 +51,7 @@ describe('loadConfig', () => {
     expect(config.encryption.current).toBe(3);
   });
 
-  it.each(['JWT_SECRET', 'SMS_CODE_SECRET', 'RONGLIAN_AUTH_TOKEN', 'ENCRYPTION_KEYS'])(
+  it.each(['JWT_SECRET', 'SMS_CODE_SECRET', 'RONGLIAN_AUTH_TOKEN', 'ENCRYPTION_KEYS', 'CAPTCHA_SECRET', 'TRUST_PROXY'])(
     'refuses production without %s',
     (name) => {
       const env: Record<string, string> = { ...strongProd };

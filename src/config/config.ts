@@ -2,7 +2,7 @@
  * The one place that reads the environment. `loadConfig()` validates every variable once and returns a
  * frozen object shared by the API, the worker and the TypeORM CLI data source.
  */
-import { availableParallelism } from 'node:os';
+import { abuseSettings, type AbuseSettings } from './abuse-settings.js';
 import { parseEnv, type Reader } from './env-reader.js';
 
 export type NodeEnv = 'development' | 'production' | 'test';
@@ -21,17 +21,30 @@ export class AppConfig {
   redisSpawn: boolean;
   queuePrefix: string;
   bodyLimitBytes: number;
-  trustProxy: number;
+  /** Hops of X-Forwarded-For Fastify trusts; a CIDR list in TRUST_PROXY gives 0 here (see `trustedProxies`). */
   corsOrigins: string[];
   /** The built SPA (web/dist) served on the API's origin when that folder holds an index.html. */
   webDir: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Basic-auth credential for /admin/queues; the dashboard is off while the password is unset. */
   admin: { user: string; password: string };
-  jwt: { secret: string; issuer: string; accessTtlSeconds: number; refreshTtlSeconds: number };
+  jwt: {
+    secret: string;
+    issuer: string;
+    accessTtlSeconds: number;
+    refreshTtlSeconds: number;
+    /** Absolute session lifetime: rotation never extends a session past it. */
+    sessionMaxAgeSeconds: number;
+    /** Lifetime of a step-up `reauth_token` (docs/security.md). */
+    reauthTtlSeconds: number;
+  };
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
-  /** Hashes computed at once; the rest wait, so hashing leaves CPU for the event loop. */
-  argon2Concurrency: number;
+  // Abuse resistance (docs/abuse.md)
+  captcha: AbuseSettings['captcha'];
+  trustedProxies: AbuseSettings['trustedProxies'];
+  smsNetHourlyCap: number;
+  smsGlobalHourlyCap: number;
+  hashing: AbuseSettings['hashing'];
   sms: {
     driver: 'ronglian' | 'log';
     /** Run the SMS consumer inside the API process (development convenience). */
@@ -67,6 +80,8 @@ export class AppConfig {
     ticketTtlSeconds: number;
     /** States one client IP may ask for per 10 minutes (each is a Redis key for 10 minutes). */
     statesPerIp: number;
+    /** Accept callbacks without `code_challenge`/`code_verifier` (old frontends; docs/providers/weibo.md). */
+    legacyCallback: boolean;
   };
   wechat: { appId: string; secret: string; apiBase: string; timeoutMs: number };
   mail: {
@@ -120,6 +135,9 @@ function build(r: Reader): AppConfig {
   const mailDriver = r.oneOf('MAIL_DRIVER', ['smtp', 'log'] as const, r.str('SMTP_URL', '') ? 'smtp' : 'log');
   if (prod && mailDriver === 'log')
     r.fail('MAIL_DRIVER', 'log is refused in production: set SMTP_URL (activation mails would be dropped)');
+  const jwtSecret = secret('JWT_SECRET', 'dev-jwt-secret-not-for-production-0000000');
+  const smsCodeSecret = secret('SMS_CODE_SECRET', 'dev-sms-code-secret-not-for-production-00');
+  const abuse = abuseSettings(r, prod, { JWT_SECRET: jwtSecret, SMS_CODE_SECRET: smsCodeSecret });
 
   return Object.freeze({
     env,
@@ -131,16 +149,17 @@ function build(r: Reader): AppConfig {
     redisSpawn: r.bool('REDIS_SPAWN', env === 'development'),
     queuePrefix: r.str('QUEUE_PREFIX', 'bull'),
     bodyLimitBytes: r.int('BODY_LIMIT_BYTES', 16 * 1024, 1024, 10 * 1024 * 1024),
-    trustProxy: r.int('TRUST_PROXY', 0, 0, 10),
     webDir: r.str('WEB_DIR', 'web/dist'),
     corsOrigins: r.list('CORS_ORIGINS', env === 'production' ? [] : ['http://localhost:5173', 'http://127.0.0.1:5173']),
     admin: { user: r.str('ADMIN_USER', 'admin'), password: adminPassword(r, prod) },
     logLevel: r.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, env === 'test' ? 'warn' : 'info'),
     jwt: {
-      secret: secret('JWT_SECRET', 'dev-jwt-secret-not-for-production-0000000'),
+      secret: jwtSecret,
       issuer: r.str('JWT_ISSUER', 'nest-auth-cn'),
       accessTtlSeconds: r.int('JWT_ACCESS_TTL', 900, 30, 86400),
       refreshTtlSeconds: r.int('JWT_REFRESH_TTL', 30 * 86400, 60, 365 * 86400),
+      sessionMaxAgeSeconds: r.int('SESSION_MAX_AGE', 90 * 86400, 60, 365 * 86400),
+      reauthTtlSeconds: r.int('REAUTH_TTL', 300, 30, 3600),
     },
     // OWASP Password Storage Cheat Sheet: argon2id m=19 MiB, t=2, p=1 as the minimum.
     argon2: {
@@ -148,11 +167,11 @@ function build(r: Reader): AppConfig {
       timeCost: r.int('ARGON2_TIME_COST', 2, 2, 20),
       parallelism: r.int('ARGON2_PARALLELISM', 1, 1, 16),
     },
-    argon2Concurrency: r.int('ARGON2_CONCURRENCY', Math.max(1, availableParallelism() - 1), 1, 64),
+    ...abuse,
     sms: {
       driver: smsDriver,
       inlineWorker: r.bool('SMS_INLINE_WORKER', false),
-      codeSecret: secret('SMS_CODE_SECRET', 'dev-sms-code-secret-not-for-production-00'),
+      codeSecret: smsCodeSecret,
       codeTtlSeconds: r.int('SMS_CODE_TTL', 180, 30, 3600),
       cooldownSeconds: r.int('SMS_COOLDOWN', 60, 1, 3600),
       dailyCap: r.int('SMS_DAILY_CAP', 10, 1, 1000),
@@ -179,6 +198,7 @@ function build(r: Reader): AppConfig {
       stateTtlSeconds: r.int('WEIBO_STATE_TTL', 600, 30, 3600),
       ticketTtlSeconds: r.int('WEIBO_BIND_TICKET_TTL', 600, 30, 3600),
       statesPerIp: r.int('WEIBO_STATES_PER_IP', 120, 1, 1_000_000),
+      legacyCallback: r.bool('WEIBO_LEGACY_CALLBACK', false),
     },
     wechat: {
       appId: r.str('WECHAT_APPID', ''),

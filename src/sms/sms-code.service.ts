@@ -94,6 +94,11 @@ export class SmsCodeService {
     if ((await CONSUME(this.redis, [key], [stored])) !== 1) throw fail('sms_code_invalid');
   }
 
+  /** The live code and cooldown of a phone that no account uses any more. */
+  async forget(phone: string): Promise<void> {
+    await this.redis.del(smsKeys.code(phone), smsKeys.cooldown(phone));
+  }
+
   async status(requestId: string) {
     const status = /^[0-9a-f]{32}$/.test(requestId) ? await this.requests.get(requestId) : null;
     if (!status) throw fail('sms_request_not_found');

@@ -86,13 +86,18 @@ describeBrowser('Weibo in the browser', () => {
     await page.click('#password-form button[type="submit"]');
     await page.locator('[data-provider="weibo"]', { hasText: '浏览器测试老用户' }).waitFor();
 
+    // The unlink is confirmed, then the reauth dialog asks for the password (a sensitive change needs a fresh proof).
     page.once('dialog', (dialog) => void dialog.accept());
     await page.click('[data-provider="weibo"] button', { noWaitAfter: true });
+    await page.locator('dialog#reauth').waitFor();
+    await page.fill('#reauth-password', PASSWORD);
+    await page.click('#reauth-form button[type="submit"]');
     await page.locator('#notice', { hasText: '已解除微博绑定' }).waitFor();
     await page.locator('[data-provider="weibo"]', { hasText: '微博：未绑定' }).waitFor();
     expect(await boundTo(existing.uid)).toBeUndefined();
 
-    // "绑定微博": the callback must carry this user's Bearer token, or the API refuses the link (403 10129).
+    // "绑定微博" (the proof just given still holds): the callback must carry this user's Bearer token, or the
+    // API refuses the link (403 10129).
     await page.click('[data-provider="weibo"] button');
     await authorizeAs(page, existing.uid);
     await page.waitForURL('**/profile.html');
