@@ -131,6 +131,18 @@ export const MESSAGES = {
     'zh-CN': '今日修改邮箱次数已达上限',
     en: 'Daily email change limit reached',
   },
+  sms_global_limit: {
+    status: 429,
+    code: 10115,
+    'zh-CN': '短信发送量已达本站上限，请稍后再试',
+    en: 'The site’s hourly SMS budget is spent',
+  },
+  sms_verify_locked: {
+    status: 429,
+    code: 10115,
+    'zh-CN': '验证码错误次数过多，请稍后再试',
+    en: 'Too many wrong codes for this phone',
+  },
   invalid_credentials: { status: 401, code: 10116, 'zh-CN': '账号或密码错误', en: 'Wrong account or password' },
   invalid_token: {
     status: 401,
@@ -235,7 +247,20 @@ export const MESSAGES = {
     'zh-CN': '会话已结束，请重新登录',
     en: 'This session has ended; sign in again',
   },
+  captcha_required: {
+    status: 428,
+    code: 10133,
+    'zh-CN': '请先完成人机验证',
+    en: 'Solve error.challenge and repeat with captcha',
+  },
+  server_busy: {
+    status: 503,
+    code: 10134,
+    'zh-CN': '服务器繁忙，请稍后再试',
+    en: 'The server is busy; try again later',
+  },
   phone_missing: { status: 400, code: 10135, 'zh-CN': '该账号未绑定手机号', en: 'This account has no phone' },
+  client_closed_request: { status: 499, code: 10136, 'zh-CN': '客户端已断开连接', en: 'The client closed the request' },
   wechat_code_invalid: {
     status: 400,
     code: 10140,
