@@ -142,10 +142,10 @@ export interface paths {
       cookie?: never;
     };
     /** The signed-in user */
-    get: operations['UsersController_me'];
+    get: operations['MeController_me'];
     put?: never;
     post?: never;
-    /** Delete the account (password or an SMS code to its phone); its identifiers become free */
+    /** Delete the account (password, an SMS code to its phone, or X-Reauth-Token); its identifiers become free */
     delete: operations['AccountController_remove'];
     options?: never;
     head?: never;
@@ -163,7 +163,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Send a new activation mail; the previous code stops working */
-    post: operations['ActivationController_resend'];
+    post: operations['MeController_resendActivation'];
     delete?: never;
     options?: never;
     head?: never;
@@ -195,7 +195,7 @@ export interface paths {
       cookie?: never;
     };
     /** The signed-in user's recent security events (sign-ins, bindings, changes) */
-    get: operations['UsersController_events'];
+    get: operations['MeController_events'];
     put?: never;
     post?: never;
     delete?: never;
@@ -255,6 +255,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/users/me/reauth': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Prove it is the owner (password, SMS code or wx.login code): a reauth_token for X-Reauth-Token */
+    post: operations['ReauthController_reauthenticate'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/users/me/reauth/sms': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send a code to the account's current phone, for POST /v1/users/me/reauth */
+    post: operations['ReauthController_sendCode'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/users/me/sessions': {
     parameters: {
       query?: never;
@@ -282,7 +316,7 @@ export interface paths {
     get?: never;
     put?: never;
     post?: never;
-    /** Revoke a session (its refresh tokens stop working; its access tokens live out their short lifetime) */
+    /** End a session: its refresh and access tokens stop working at once */
     delete: operations['SessionsController_revoke'];
     options?: never;
     head?: never;
@@ -491,6 +525,17 @@ export interface components {
        * @example 好好学习，天天向上
        */
       signature?: Record<string, never> | null;
+    };
+    ReauthDto: {
+      /** @description the account's password */
+      password?: string;
+      /**
+       * @description a code sent to the account's current phone by POST /v1/users/me/reauth/sms
+       * @example 123456
+       */
+      verify?: string;
+      /** @description a fresh wx.login code of this account's own WeChat identity */
+      wechat_code?: string;
     };
     RefreshDto: {
       refresh_token: string;
@@ -751,7 +796,7 @@ export interface operations {
       };
     };
   };
-  UsersController_me: {
+  MeController_me: {
     parameters: {
       query?: never;
       header?: never;
@@ -771,7 +816,10 @@ export interface operations {
   AccountController_remove: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description from POST /v1/users/me/reauth; without a valid one: 403 reauth_required */
+        'X-Reauth-Token'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -810,7 +858,7 @@ export interface operations {
       };
     };
   };
-  ActivationController_resend: {
+  MeController_resendActivation: {
     parameters: {
       query?: never;
       header?: never;
@@ -830,7 +878,10 @@ export interface operations {
   AccountController_changeEmail: {
     parameters: {
       query?: never;
-      header?: never;
+      header: {
+        /** @description from POST /v1/users/me/reauth; without a valid one: 403 reauth_required */
+        'X-Reauth-Token': string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -848,7 +899,7 @@ export interface operations {
       };
     };
   };
-  UsersController_events: {
+  MeController_events: {
     parameters: {
       query?: never;
       header?: never;
@@ -868,7 +919,10 @@ export interface operations {
   BindController_unlink: {
     parameters: {
       query?: never;
-      header?: never;
+      header: {
+        /** @description from POST /v1/users/me/reauth; without a valid one: 403 reauth_required */
+        'X-Reauth-Token': string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -885,7 +939,10 @@ export interface operations {
   PasswordController_change: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description from POST /v1/users/me/reauth; without a valid one: 403 reauth_required */
+        'X-Reauth-Token'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -906,7 +963,10 @@ export interface operations {
   AccountController_changePhone: {
     parameters: {
       query?: never;
-      header?: never;
+      header: {
+        /** @description from POST /v1/users/me/reauth; without a valid one: 403 reauth_required */
+        'X-Reauth-Token': string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -915,6 +975,44 @@ export interface operations {
         'application/json': components['schemas']['PhoneChangeDto'];
       };
     };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  ReauthController_reauthenticate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ReauthDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  ReauthController_sendCode: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
     responses: {
       200: {
         headers: {
@@ -1045,8 +1143,14 @@ export interface operations {
   };
   WeiboController_authorization: {
     parameters: {
-      query?: never;
-      header?: never;
+      query: {
+        /** @description base64url(SHA-256(code_verifier)), RFC 7636 */
+        code_challenge: unknown;
+      };
+      header?: {
+        /** @description from POST /v1/users/me/reauth; without a valid one: 403 reauth_required */
+        'X-Reauth-Token'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -1086,6 +1190,8 @@ export interface operations {
       query: {
         /** @description from Weibo, as on the callback page */
         code: unknown;
+        /** @description the verifier whose challenge started this login */
+        code_verifier: unknown;
         /** @description from Weibo, as on the callback page */
         state: unknown;
       };
