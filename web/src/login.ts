@@ -1,5 +1,5 @@
 import { auth } from './auth';
-import { $, onSubmit, reasonText, say, smsButton, tabs } from './ui';
+import { $, on, onSubmit, reasonText, say, smsButton, tabs } from './ui';
 
 if (await auth.isSignedIn()) location.replace('profile.html');
 if (new URLSearchParams(location.search).has('expired')) say($('#weibo-msg'), '登录已失效，请重新登录', 'info');
@@ -19,7 +19,7 @@ onSubmit(smsForm, async (v) => {
   done();
 });
 
-$('#weibo-login').addEventListener('click', async () => {
+on($('#weibo-login'), 'click', async () => {
   try {
     location.assign(await auth.weibo.start());
   } catch (err) {

@@ -1,6 +1,6 @@
 import type { Identity, Profile } from '@nest-auth-cn/client';
 import { auth } from './auth';
-import { $, maskPhone, onSubmit, reasonText, requireSignIn, say, when } from './ui';
+import { $, maskPhone, on, onSubmit, reasonText, requireSignIn, say, when } from './ui';
 
 const notice = $('#notice');
 const PROVIDERS: Record<string, string> = { weibo: '微博', wechat: '微信小程序' };
@@ -22,7 +22,7 @@ function identityRow(provider: string, identity?: Identity): HTMLLIElement {
   button.type = 'button';
   button.className = identity ? 'small danger' : 'small';
   button.textContent = identity ? '解除绑定' : '绑定微博';
-  button.addEventListener('click', () => (identity ? unlink(button) : linkWeibo()));
+  on(button, 'click', () => (identity ? unlink(button) : linkWeibo()));
   li.append(button);
   return li;
 }
@@ -90,7 +90,7 @@ onSubmit($<HTMLFormElement>('#profile-form'), async (v) => {
   say($('#profile-form .msg'), '资料已保存', 'ok');
 });
 
-$('#resend').addEventListener('click', async (event) => {
+on($('#resend'), 'click', async (event) => {
   const button = event.currentTarget as HTMLButtonElement;
   button.disabled = true;
   try {
@@ -103,7 +103,7 @@ $('#resend').addEventListener('click', async (event) => {
   }
 });
 
-$('#logout').addEventListener('click', async () => {
+on($('#logout'), 'click', async () => {
   await auth.signOut();
   location.assign('index.html');
 });

@@ -1,7 +1,7 @@
 /** Sign-in sessions (sign out one, or every other) and the account's recent security events. */
 import type { SecurityEvent, Session } from '@nest-auth-cn/client';
 import { auth } from './auth';
-import { $, reasonText, requireSignIn, say, when } from './ui';
+import { $, on, reasonText, requireSignIn, say, when } from './ui';
 
 const notice = $('#notice');
 
@@ -45,7 +45,7 @@ function sessionRow(s: Session): HTMLLIElement {
     button.type = 'button';
     button.className = 'small danger';
     button.textContent = '退出';
-    button.addEventListener('click', () => act(button, () => auth.sessions.revoke(s.id), '已退出该设备'));
+    on(button, 'click', () => act(button, () => auth.sessions.revoke(s.id), '已退出该设备'));
     li.append(button);
   }
   return li;

@@ -7,9 +7,18 @@ import { REASON_FIELD, fieldText } from './fields';
 export const $ = <T extends HTMLElement = HTMLElement>(selector: string, root: ParentNode = document): T =>
   root.querySelector<T>(selector)!;
 
+/** `addEventListener` for an async handler: its promise is not left floating (the handler reports its own errors). */
+export function on<E extends Event = Event>(
+  target: EventTarget,
+  type: string,
+  handler: (event: E) => Promise<unknown>,
+): void {
+  target.addEventListener(type, (event) => void handler(event as E));
+}
+
 export function values(form: HTMLFormElement): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of new FormData(form)) out[name] = String(value).trim();
+  for (const [name, value] of new FormData(form)) out[name] = typeof value === 'string' ? value.trim() : '';
   return out;
 }
 
@@ -68,7 +77,7 @@ export function showError(form: HTMLElement, err: unknown): void {
 
 /** Runs `action` with the form's submit button disabled; errors are shown on the form. */
 export function onSubmit(form: HTMLFormElement, action: (v: Record<string, string>) => Promise<void>): void {
-  form.addEventListener('submit', async (event) => {
+  on(form, 'submit', async (event) => {
     event.preventDefault();
     const button = $<HTMLButtonElement>('button[type="submit"]', form);
     button.disabled = true;
@@ -107,7 +116,7 @@ export function smsButton(
     };
     tick();
   };
-  button.addEventListener('click', async () => {
+  on(button, 'click', async () => {
     clearErrors(form);
     button.disabled = true;
     try {

@@ -2,7 +2,6 @@ import { AuthError, type CaptchaChallenge, type Language } from './errors.js';
 import type { KeyValueStorage, LockFn, RequestFn } from './http.js';
 import { TokenSession } from './session.js';
 import { exchange, type Answer } from './transport.js';
-import { weiboFlows } from './weibo.js';
 import type {
   CodeSent,
   CodeStatus,
@@ -23,6 +22,7 @@ import type {
   WechatTokens,
   WechatUserInfo,
 } from './types.js';
+import { weiboFlows } from './weibo.js';
 
 export interface AuthClientOptions {
   /** The API's origin, e.g. `https://auth.example.com`; `''` for the page's own origin. */

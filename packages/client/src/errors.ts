@@ -24,7 +24,7 @@ export interface AuthErrorInfo {
   /** The contract's business code (10100 and up), or the status when the answer had none. */
   code: number;
   /** The stable snake_case reason: an `ErrorReason` of the server's table, or one of the client's own. */
-  reason: ErrorReason | keyof typeof CLIENT_MESSAGES | (string & {});
+  reason: string;
   /** The server's text, in the language asked for with Accept-Language. */
   message: string;
   fields?: Record<string, string>;

@@ -10,10 +10,10 @@ export type WeiboResult =
 
 /** What the Weibo flows need from the client. */
 export interface WeiboDeps {
-  call<T>(method: string, path: string, opts?: CallOptions): Promise<Answer<T>>;
-  data<T>(method: string, path: string, opts?: CallOptions): Promise<T>;
-  signedIn<T extends Tokens>(answer: Promise<T>): Promise<T>;
-  signOut(): Promise<void>;
+  call: <T>(method: string, path: string, opts?: CallOptions) => Promise<Answer<T>>;
+  data: <T>(method: string, path: string, opts?: CallOptions) => Promise<T>;
+  signedIn: <T extends Tokens>(answer: Promise<T>) => Promise<T>;
+  signOut: () => Promise<void>;
   /** Per tab: the hand-off between the page that starts and the callback page. */
   flowStorage: KeyValueStorage;
   key: string;

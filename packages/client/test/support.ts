@@ -1,4 +1,5 @@
 /** Clients for the e2e specs: each a "device" with its own address (the test API trusts one proxy hop). */
+import { newIp, ronglian, stack, until } from '../../../test/support/client.js';
 import {
   createAuthClient,
   fetchRequest,
@@ -8,7 +9,6 @@ import {
   type LockFn,
   type RequestFn,
 } from '../src/index.js';
-import { newIp, ronglian, stack, until } from '../../../test/support/client.js';
 
 export function device(ip = newIp()): RequestFn {
   const send = fetchRequest();
