@@ -8,6 +8,7 @@ import { SmsModule } from '../sms/sms.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AccountCleanup } from './account-cleanup.service.js';
 import { AccountDeletionService } from './account-deletion.service.js';
+import { AccountEvents } from './account-events.js';
 import { AccountProof } from './account-proof.service.js';
 import { AccountController } from './account.controller.js';
 import { AccountService } from './account.service.js';
@@ -29,6 +30,7 @@ import { SessionsController } from './sessions.controller.js';
     AccountService,
     AccountProof,
     AccountCleanup,
+    AccountEvents,
     PasswordResetService,
     PasswordChangeService,
     AccountDeletionService,

@@ -1,3 +1,4 @@
+import { AccountEvents } from './account-events.js';
 import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
@@ -6,6 +7,8 @@ import { loadConfig } from '../config/config.js';
 import { ActivationService } from '../mail/activation.service.js';
 import { UsersService } from '../users/users.service.js';
 import { AccountService } from './account.service.js';
+
+const notices = { notify: async () => undefined };
 
 beforeEach(() => jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined));
 afterEach(() => jest.restoreAllMocks());
@@ -60,7 +63,8 @@ function setup() {
     audit: { record: jest.fn(async (type: string) => void steps.push(`audit ${type}`)) },
   };
   const f = fakes as Record<keyof typeof fakes, never>;
-  const service = new AccountService(users, f.sms, activation, f.limiter, f.profiles, f.audit);
+  const events = new AccountEvents(f.audit as never, notices as never, activation as never);
+  const service = new AccountService(users, f.sms, activation, f.limiter, f.profiles, events);
   return { service, fakes, repo, row, queue, users, steps };
 }
 
@@ -131,8 +135,8 @@ describe('AccountService.changeEmail', () => {
       'update {"email":"new@example.com","emailVerified":false}',
       'invalidate',
       'mail activation new@example.com',
-      'mail email_changed old@example.com',
       'audit email_changed',
+      'mail email_changed old@example.com',
     ]);
   });
 

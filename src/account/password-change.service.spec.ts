@@ -1,7 +1,10 @@
+import { AccountEvents } from './account-events.js';
 import { jest } from '@jest/globals';
 import { fail, limited } from '../common/errors/index.js';
 import { UsersService } from '../users/users.service.js';
 import { PasswordChangeService } from './password-change.service.js';
+
+const notices = { notify: async () => undefined };
 
 const meta = { ip: '1.2.3.4', userAgent: 'ua' };
 const auth = { id: 'u1', sessionId: 'family-1' };
@@ -56,7 +59,12 @@ function setup(passwordHash: string | null = 'old-hash') {
     audit: { record: jest.fn(async () => void steps.push('audit')) },
   };
   const f = fakes as Record<keyof typeof fakes, never>;
-  const service = new PasswordChangeService(users, f.hasher, f.tokens, f.sessions, f.credentials, f.audit);
+  const events = new AccountEvents(
+    f.audit as never,
+    notices as never,
+    { noticeEmailChanged: async () => undefined } as never,
+  );
+  const service = new PasswordChangeService(users, f.hasher, f.tokens, f.sessions, f.credentials, events);
   return { service, fakes, db, qb, steps };
 }
 

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { AuditService } from '../audit/audit.service.js';
 import type { SignedIn } from '../auth/auth.service.js';
 import { CredentialsService } from '../auth/credentials.service.js';
 import type { AuthUser } from '../auth/jwt-auth.guard.js';
@@ -10,6 +9,7 @@ import { invalid } from '../common/errors/index.js';
 import type { RequestMeta } from '../common/request-context.js';
 import { UsersService } from '../users/users.service.js';
 import type { PasswordChangeDto } from './account.dto.js';
+import { AccountEvents } from './account-events.js';
 
 /**
  * `PUT /v1/users/me/password`: every session ends and a new one starts, in one transaction. The old password
@@ -23,7 +23,7 @@ export class PasswordChangeService {
     private readonly tokens: TokensService,
     private readonly sessions: SessionsService,
     private readonly credentials: CredentialsService,
-    private readonly audit: AuditService,
+    private readonly events: AccountEvents,
   ) {}
 
   async change(auth: AuthUser, dto: PasswordChangeDto, meta: RequestMeta): Promise<SignedIn> {
@@ -41,7 +41,7 @@ export class PasswordChangeService {
     });
     // The caller's own session is replaced by the new pair; every other one ends at once.
     await this.sessions.ended(ended.filter((id) => id !== auth.sessionId));
-    await this.audit.record('password_changed', user.id, meta, { first: !hadPassword });
+    await this.events.passwordChanged(user, meta, !hadPassword);
     return { username: user.username, ...pair };
   }
 }

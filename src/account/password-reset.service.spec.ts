@@ -1,9 +1,12 @@
+import { AccountEvents } from './account-events.js';
 import { jest } from '@jest/globals';
 import { CredentialsService } from '../auth/credentials.service.js';
 import { fail } from '../common/errors/index.js';
 import { loadConfig } from '../config/config.js';
 import { UsersService } from '../users/users.service.js';
 import { PasswordResetService } from './password-reset.service.js';
+
+const notices = { notify: async () => undefined };
 
 const meta = { ip: '1.2.3.4', userAgent: null };
 const dto = { phone: '+8613800138000', verify: '123456', password: 'new long password' };
@@ -58,7 +61,12 @@ function setup() {
     audit: { record: jest.fn(async () => undefined) },
   };
   const f = fakes as Record<keyof typeof fakes, never>;
-  const service = new PasswordResetService(users, f.sms, f.hasher, f.sessions, credentials, f.audit);
+  const events = new AccountEvents(
+    f.audit as never,
+    notices as never,
+    { noticeEmailChanged: async () => undefined } as never,
+  );
+  const service = new PasswordResetService(users, f.sms, f.hasher, f.sessions, credentials, events);
   return { service, fakes, db, repo, steps, counts };
 }
 

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { AuditService } from '../audit/audit.service.js';
 import { CredentialsService } from '../auth/credentials.service.js';
 import { PasswordHasher } from '../auth/password.hasher.js';
 import { SessionsService } from '../auth/sessions.service.js';
@@ -8,6 +7,7 @@ import type { RequestMeta } from '../common/request-context.js';
 import { SmsCodeService } from '../sms/sms-code.service.js';
 import { UsersService } from '../users/users.service.js';
 import type { PasswordResetDto } from './account.dto.js';
+import { AccountEvents } from './account-events.js';
 
 /**
  * `POST /v1/users/password/reset`. The code is checked first: it is tied to the phone, so an unknown phone
@@ -23,7 +23,7 @@ export class PasswordResetService {
     private readonly hasher: PasswordHasher,
     private readonly sessions: SessionsService,
     private readonly credentials: CredentialsService,
-    private readonly audit: AuditService,
+    private readonly events: AccountEvents,
   ) {}
 
   async reset(dto: PasswordResetDto, meta: RequestMeta): Promise<void> {
@@ -38,6 +38,6 @@ export class PasswordResetService {
     });
     await this.sessions.ended(ended);
     await Promise.all([succeeded(), this.credentials.forget(user)]);
-    await this.audit.record('password_reset', user.id, meta);
+    await this.events.passwordReset(user, meta);
   }
 }

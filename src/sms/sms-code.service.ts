@@ -1,14 +1,11 @@
-import { InjectQueue } from '@nestjs/bull';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Queue } from 'bull';
 import type { Redis } from 'ioredis';
 import { createHmac, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
 import { AppConfig } from '../config/config.js';
-import { SMS_QUEUE } from '../infra/queues.js';
 import { redisScript } from '../infra/redis-script.js';
 import { REDIS } from '../infra/redis.module.js';
 import { ipBucket } from '../limits/ip-bucket.js';
-import type { SmsJob } from './sms-job.js';
+import { SmsJobs } from './sms-jobs.js';
 import { smsKeys, SmsRequestStore } from './sms-request.store.js';
 import { fail, limited, type ErrorReason } from '../common/errors/index.js';
 
@@ -52,7 +49,7 @@ export interface IssuedCode {
 export class SmsCodeService {
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
-    @InjectQueue(SMS_QUEUE) private readonly queue: Queue<SmsJob>,
+    private readonly smsJobs: SmsJobs,
     private readonly config: AppConfig,
     private readonly requests: SmsRequestStore,
   ) {}
@@ -74,10 +71,7 @@ export class SmsCodeService {
     if (outcome === 'cooldown') throw limited('sms_too_frequent', Math.ceil(wait / 1000));
     if (outcome !== 'ok') throw limited(outcome as ErrorReason, wait);
     try {
-      await this.queue.add(
-        { requestId, phone, code, ttlMinutes: Math.ceil(codeTtlSeconds / 60) },
-        this.jobOptions(requestId),
-      );
+      await this.smsJobs.enqueueCode({ requestId, phone, code, ttlMinutes: Math.ceil(codeTtlSeconds / 60) });
     } catch (err) {
       await this.requests.releaseCooldown(phone, requestId);
       throw err;
@@ -103,17 +97,6 @@ export class SmsCodeService {
     const status = /^[0-9a-f]{32}$/.test(requestId) ? await this.requests.get(requestId) : null;
     if (!status) throw fail('sms_request_not_found');
     return status;
-  }
-
-  private jobOptions(requestId: string) {
-    const { retryAttempts, retryDelayMs } = this.config.sms;
-    return {
-      jobId: requestId,
-      attempts: retryAttempts,
-      backoff: { type: 'exponential', delay: retryDelayMs },
-      removeOnComplete: true,
-      removeOnFail: 1000,
-    };
   }
 
   private digest(phone: string, code: string): string {

@@ -1,4 +1,4 @@
-/** Account management (issue 8): reset, changes of password, phone, email and profile, sessions, deletion. */
+/** Account management (docs/api.md, account management): reset, changes of password, phone, email and profile, sessions, deletion. */
 import { randomInt, randomUUID } from 'node:crypto';
 import {
   call,

@@ -78,6 +78,7 @@ export async function until<T>(
 
 export interface RonglianMessage {
   to: string;
+  templateId: string;
   datas: string[];
   reqId: string;
 }
