@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { Errors } from '../common/app-error.js';
 import type { RequestMeta } from '../common/request-context.js';
+import { onReplica } from '../database/replica.js';
 import type { AuthUser } from './jwt-auth.guard.js';
 
 export interface SessionView {
@@ -52,7 +53,7 @@ export class SessionsService {
   ) {}
 
   async list(user: AuthUser): Promise<SessionView[]> {
-    const rows = (await this.db.query(LIST, [user.id])) as SessionRow[];
+    const rows = (await onReplica(this.db, (m) => m.query(LIST, [user.id]))) as SessionRow[];
     return rows.map((r) => ({
       id: r.id,
       created_at: new Date(r.created_at).toISOString(),

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/config.js';
 import { dataSourceOptions } from '../database/data-source-options.js';
+import { QueryLogger } from '../database/query-logger.js';
+import { createRootLogger } from '../observability/logger.js';
 
 /** The one TypeORM data source. Outside production, pending migrations run at start. */
 @Module({
@@ -9,9 +11,8 @@ import { dataSourceOptions } from '../database/data-source-options.js';
     TypeOrmModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
-        ...dataSourceOptions(config),
+        ...dataSourceOptions(config, new QueryLogger(createRootLogger(config, 'api'))),
         migrationsRun: config.env !== 'production',
-        logging: ['error', 'migration'],
       }),
     }),
   ],

@@ -1,6 +1,5 @@
-import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
-import { MAIL_QUEUE } from '../infra/queues.js';
+import { MAIL_QUEUE, registerQueue } from '../infra/queues.js';
 import { UsersModule } from '../users/users.module.js';
 import { ActivationController } from './activation.controller.js';
 import { ActivationService } from './activation.service.js';
@@ -8,7 +7,7 @@ import { ActivationStore } from './activation.store.js';
 import { MailProcessor } from './mail.processor.js';
 import { Mailer } from './mailer.js';
 
-const queue = BullModule.registerQueue({ name: MAIL_QUEUE });
+const queue = registerQueue(MAIL_QUEUE);
 
 /** API side: activation codes and routes; mails are only enqueued here. */
 @Module({

@@ -1,6 +1,5 @@
-import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
-import { SMS_QUEUE } from '../infra/queues.js';
+import { registerQueue, SMS_QUEUE } from '../infra/queues.js';
 import { RonglianClient } from './ronglian.client.js';
 import { SmsCodeController } from './sms-code.controller.js';
 import { SmsCodeService } from './sms-code.service.js';
@@ -8,7 +7,7 @@ import { SmsRequestStore } from './sms-request.store.js';
 import { SmsProcessor } from './sms.processor.js';
 import { SmsSender } from './sms.sender.js';
 
-const queue = BullModule.registerQueue({ name: SMS_QUEUE });
+const queue = registerQueue(SMS_QUEUE);
 
 /** API side: issue and verify codes, enqueue their delivery. */
 @Module({
