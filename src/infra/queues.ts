@@ -84,3 +84,20 @@ export function registerQueue(name: string): DynamicModule {
   registered.set(name, module);
   return module;
 }
+
+const REPLICA_WAIT_MS = 250;
+const DEGRADED_SKIP_MS = 5000;
+const degradedUntil = new WeakMap<object, number>();
+
+/**
+ * Redis replicates asynchronously: a job the Sentinel master acknowledged can vanish when it dies before its
+ * replica has it. Called after adding a job that must not be lost, this waits (WAIT) until one replica holds
+ * every write of the queue connection so far. When no replica answers in time (the group runs degraded) it
+ * goes on and skips the wait for a few seconds rather than slowing every request. See docs/scale-out.md.
+ */
+export async function confirmReplicated(queue: Queue, config: AppConfig): Promise<void> {
+  if (config.queueRedis.mode !== 'sentinel') return;
+  const client = queue.client;
+  if ((degradedUntil.get(client) ?? 0) > Date.now()) return;
+  if ((await client.wait(1, REPLICA_WAIT_MS)) < 1) degradedUntil.set(client, Date.now() + DEGRADED_SKIP_MS);
+}

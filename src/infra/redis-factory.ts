@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { RedisTopology } from '../config/config.js';
 
@@ -20,6 +21,10 @@ const ROLE_OPTIONS: Record<RedisRole, RedisOptions> = {
 
 /** The one place that turns a topology into a client; see docs/scale-out.md for each mode's settings. */
 export function createRedis(topology: RedisTopology, role: RedisRole = 'commands'): RedisClient {
+  return logErrors(connect(topology, role), role);
+}
+
+function connect(topology: RedisTopology, role: RedisRole): RedisClient {
   const options: RedisOptions = { ...ROLE_OPTIONS[role], ...credentials(topology) };
   switch (topology.mode) {
     case 'standalone':
@@ -65,6 +70,24 @@ function clusterOptions(options: RedisOptions, role: RedisRole): ClusterOptions 
  */
 function reconnectOnError(err: Error): boolean | 1 | 2 {
   return err.message.startsWith('READONLY') ? 2 : false;
+}
+
+const ERROR_LOG_INTERVAL_MS = 10_000;
+const logger = new Logger('Redis');
+
+/**
+ * Connection errors go to the service's logger, once per message per interval: while a server is down the
+ * client reconnects (and errs) many times a second. Without a listener ioredis prints them unstructured.
+ */
+function logErrors(client: RedisClient, role: RedisRole): RedisClient {
+  const lastLogged = new Map<string, number>();
+  client.on('error', (err: Error) => {
+    const now = Date.now();
+    if (now - (lastLogged.get(err.message) ?? 0) < ERROR_LOG_INTERVAL_MS) return;
+    lastLogged.set(err.message, now);
+    logger.warn(`${role} connection: ${err.message}`);
+  });
+  return client;
 }
 
 /** Closes a client, waiting for its replies when it can, dropping the connection when it cannot. */

@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import { createHmac, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
 import { Errors } from '../common/app-error.js';
 import { AppConfig } from '../config/config.js';
-import { SMS_QUEUE } from '../infra/queues.js';
+import { confirmReplicated, SMS_QUEUE } from '../infra/queues.js';
 import { redisScript } from '../infra/redis-script.js';
 import { REDIS } from '../infra/redis.module.js';
 import { ipBucket } from '../limits/ip-bucket.js';
@@ -78,6 +78,7 @@ export class SmsCodeService {
         { requestId, phone, code, ttlMinutes: Math.ceil(codeTtlSeconds / 60) },
         this.jobOptions(requestId),
       );
+      await confirmReplicated(this.queue, this.config);
     } catch (err) {
       await this.requests.releaseCooldown(phone, requestId);
       throw err;

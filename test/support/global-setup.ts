@@ -1,4 +1,4 @@
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { appendFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/config.js';
@@ -12,7 +12,7 @@ import {
   waitReady,
   type Stack,
 } from './stack.js';
-import { E2E_DATABASE_NAME, E2E_STATE_FILE, E2E_REDIS_URL, e2eAppEnv } from './e2e-env.js';
+import { E2E_API_LOG, E2E_DATABASE_NAME, E2E_STATE_FILE, E2E_REDIS_URL, e2eAppEnv } from './e2e-env.js';
 import { startPgBouncer, startRedisCluster, startSentinelGroup, type RunningTopology } from './topologies.js';
 
 /**
@@ -41,6 +41,9 @@ export default async function setup(): Promise<void> {
     ...Object.assign({}, ...topologies.map((t) => t.state.env)),
   };
   const api = startProcess('dist/bundle/main.js', env, 'api');
+  // What the API printed, for specs that check its logs (test/e2e/query-log.e2e-spec.ts).
+  writeFileSync(E2E_API_LOG, '');
+  for (const out of [api.stdout!, api.stderr!]) out.on('data', (chunk: Buffer) => appendFileSync(E2E_API_LOG, chunk));
   const worker = startProcess('dist/bundle/worker.js', env, 'worker');
   const stack: Stack = {
     api: `http://127.0.0.1:${port}`,
@@ -58,7 +61,7 @@ export default async function setup(): Promise<void> {
   const redisTopology = topology && !topology.skipped ? loadConfig(env).redis : undefined;
   writeFileSync(
     E2E_STATE_FILE,
-    JSON.stringify({ ...state, redisTopology, topologies: topologies.map((t) => t.state) }),
+    JSON.stringify({ ...state, apiLog: E2E_API_LOG, redisTopology, topologies: topologies.map((t) => t.state) }),
   );
   // Specs run in this process (--runInBand) and find the stack through this variable.
   process.env.E2E_STACK_FILE = E2E_STATE_FILE;

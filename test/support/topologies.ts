@@ -239,6 +239,7 @@ export async function startPgBouncer(databaseUrl: string): Promise<RunningTopolo
       `listen_port = ${port}`,
       'unix_socket_dir =',
       'auth_type = trust',
+      `admin_users = ${target.username}`,
       `auth_file = ${users}`,
       'pool_mode = transaction',
       'default_pool_size = 10',
