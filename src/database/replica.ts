@@ -6,6 +6,7 @@ import type { DataSource, EntityManager } from 'typeorm';
  * request's own writes reads the primary.
  */
 export async function onReplica<T>(db: DataSource, read: (manager: EntityManager) => Promise<T>): Promise<T> {
+  if (!db.driver?.isReplicated) return read(db.manager);
   const runner = db.createQueryRunner('slave');
   try {
     return await read(runner.manager);
