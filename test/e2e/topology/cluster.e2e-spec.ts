@@ -3,6 +3,7 @@
  * scripts, and accounts, the profile cache, sessions and the Bull queues working across its nodes.
  */
 import Bull from 'bull';
+import { Cluster } from 'ioredis';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { loadConfig } from '../../../src/config/config.js';
 import { queueKeyPrefix, SMS_QUEUE } from '../../../src/infra/queues.js';
@@ -26,10 +27,22 @@ async function nodeOf(key: string): Promise<number> {
 describeCluster('Lua scripts on a Redis Cluster (the rules in docs/scale-out.md)', () => {
   const touchBoth = redisScript(`redis.call('SET', KEYS[1], ARGV[1]) redis.call('SET', KEYS[2], ARGV[1]) return 1`);
 
-  it('refuses a script whose KEYS hash to different slots, with CROSSSLOT', async () => {
+  it('refuses a script whose KEYS hash to different slots: the server with CROSSSLOT, ioredis even before', async () => {
     const p = phone();
-    await expect(touchBoth(cluster(), [`sms:cooldown:${p}`, `limit:sms:day:${p}`], ['x'])).rejects.toThrow(/CROSSSLOT/);
-    expect(await cluster().exists(`sms:cooldown:${p}`)).toBe(0); // nothing ran
+    const keys = [`sms:cooldown:${p}`, `limit:sms:day:${p}`];
+    // The service's client pipelines automatically, and ioredis refuses a cross-slot pipeline itself.
+    await expect(touchBoth(cluster(), keys, ['x'])).rejects.toThrow(/should belong to the same slot/);
+    const plain = new Cluster(
+      cluster()
+        .nodes('master')
+        .map((n) => ({ host: n.options.host, port: n.options.port })),
+    );
+    try {
+      await expect(touchBoth(plain, keys, ['x'])).rejects.toThrow(/CROSSSLOT/);
+    } finally {
+      plain.disconnect();
+    }
+    expect(await cluster().exists(keys[0])).toBe(0); // nothing ran
   });
 
   it('runs the same script when its keys share a hash tag', async () => {
