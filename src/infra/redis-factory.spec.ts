@@ -49,7 +49,6 @@ describe('createRedis', () => {
       sentinelPassword: 'pw',
       tls: {},
       enableTLSForSentinelMode: true,
-      failoverDetector: true,
     });
   });
 

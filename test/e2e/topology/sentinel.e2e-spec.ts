@@ -39,14 +39,17 @@ describeOn('sentinel')('Sentinel failover while codes are requested and sent', (
       }
     })();
 
-    await until(async () => accepted.length >= 20, 'codes accepted before the failover', 20000);
-    process.kill(master.pid, 'SIGKILL');
-    await until(async () => (await sentinelMaster(sentinelPort)) !== master.port, 'the promotion', 30000);
-    const before = accepted.length;
-    await until(async () => accepted.length > before, 'a code accepted after the promotion', RECOVERY_TIMEOUT_MS);
-    await until(async () => accepted.length >= before + 20, 'steady service after the promotion', 20000);
-    running = false;
-    await load;
+    try {
+      await until(async () => accepted.length >= 20, 'codes accepted before the failover', 20000);
+      process.kill(master.pid, 'SIGKILL');
+      await until(async () => (await sentinelMaster(sentinelPort)) !== master.port, 'the promotion', 30000);
+      const before = accepted.length;
+      await until(async () => accepted.length > before, 'a code accepted after the promotion', RECOVERY_TIMEOUT_MS);
+      await until(async () => accepted.length >= before + 20, 'steady service after the promotion', 20000);
+    } finally {
+      running = false; // also when a step fails, so the run ends
+      await load;
+    }
 
     await until(
       async () => {
