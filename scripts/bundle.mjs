@@ -2,6 +2,7 @@
 // of several thousand is what brings start-up under the performance target (README, Performance).
 // Packages that read files next to themselves, native addons and optional peers stay external.
 import { build } from 'esbuild';
+import { copyFile, writeFile } from 'node:fs/promises';
 
 const external = [
   // files read relative to the package (__dirname), native addons, WebAssembly
@@ -48,6 +49,7 @@ const external = [
 await build({
   entryPoints: { main: 'dist/src/main.js', worker: 'dist/src/worker.js' },
   outdir: 'dist/bundle',
+  outExtension: { '.js': '.mjs' },
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -61,3 +63,20 @@ await build({
   },
   logLevel: 'warning',
 });
+
+// main.js and worker.js are CommonJS: they size libuv's thread pool before anything uses it, then import
+// main.mjs / worker.mjs (src/config/thread-pool-entry.ts, docs/abuse.md).
+await build({
+  entryPoints: { main: 'dist/src/config/thread-pool-entry.js', worker: 'dist/src/config/thread-pool-entry.js' },
+  outdir: 'dist/bundle',
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  minify: true,
+  logLevel: 'warning',
+});
+await writeFile('dist/bundle/package.json', '{ "type": "commonjs" }\n');
+// Read next to the module that loads it (src/auth/password-policy.ts).
+for (const dir of ['dist/bundle', 'dist/src/auth'])
+  await copyFile('src/auth/common-passwords.txt.gz', `${dir}/common-passwords.txt.gz`);

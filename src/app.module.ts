@@ -9,16 +9,17 @@ import { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import { HealthModule } from './health/health.module.js';
 import { Cache } from './infra/cache.js';
-import { DatabaseModule } from './infra/database.module.js';
+import { DatabaseModule } from './database/database.module.js';
+import { createRootLogger } from './observability/logger.js';
 import { BullRoot } from './infra/queues.js';
 import { RedisModule } from './infra/redis.module.js';
 import { LimitsModule } from './limits/limits.module.js';
 import { ObservabilityModule } from './observability/observability.module.js';
 import { MailDeliveryModule, MailModule } from './mail/mail.module.js';
-import { WechatModule } from './oauth/wechat.module.js';
+import { WechatModule } from './oauth/wechat/wechat.module.js';
 import { SmsDeliveryModule, SmsModule } from './sms/sms.module.js';
-import { OauthModule } from './oauth/oauth.module.js';
-import { AccountModule } from './users/account.module.js';
+import { WeiboModule } from './oauth/weibo/weibo.module.js';
+import { AccountModule } from './account/account.module.js';
 import { UsersModule } from './users/users.module.js';
 
 /** The HTTP API. `config` has been validated (and its embedded defaults resolved) before this is built. */
@@ -30,7 +31,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         RedisModule,
-        DatabaseModule,
+        DatabaseModule.forRoot(createRootLogger(config, 'api')),
         BullRoot,
         Cache,
         Jwt,
@@ -41,7 +42,7 @@ export class AppModule {
         SmsModule,
         AuthModule,
         AccountModule,
-        OauthModule,
+        WeiboModule,
         MailModule,
         WechatModule,
         HealthModule,

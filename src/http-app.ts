@@ -1,11 +1,12 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module.js';
 import { renderError } from './common/error-envelope.js';
+import { TrustedProxies } from './limits/trusted-proxies.js';
 import { securityHeaders } from './common/security-headers.js';
 import { parseJsonBody } from './common/json-body.js';
 import type { AppConfig } from './config/config.js';
@@ -35,17 +36,18 @@ export async function createHttpApp(config: AppConfig): Promise<NestFastifyAppli
 }
 
 function createAdapter(config: AppConfig): FastifyAdapter {
+  const proxies = new TrustedProxies(config.trustedProxies);
   return new FastifyAdapter({
-    // Trust exactly TRUST_PROXY hops of X-Forwarded-For (same as proxy-addr's numeric form).
-    trustProxy: (_address: string, hop: number) => hop < config.trustProxy,
+    // X-Forwarded-For is read only through peers TRUST_PROXY names (a hop count or CIDRs; docs/abuse.md).
+    trustProxy: (address: string, hop: number) => proxies.isTrusted(address, hop),
     bodyLimit: config.bodyLimitBytes,
     return503OnClosing: true,
     // Fastify's own per-request logger is off (a child logger per request is measurable); application lines
     // carry the request id through logContext, and LOG_LEVEL=debug adds one line per answered request.
     logger: false,
     // Errors Fastify raises before routing (bad URL encoding, over-long parameters) get the envelope too.
-    frameworkErrors: (error: Error, _request: unknown, reply: FastifyReply) => {
-      const { status, body, headers } = renderError(error);
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
+      const { status, body, headers } = renderError(error, request.headers['accept-language']);
       void reply.code(status).headers(headers).send(body);
     },
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {

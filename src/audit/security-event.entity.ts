@@ -13,7 +13,8 @@ export type SecurityEventType =
   | 'phone_changed'
   | 'email_changed'
   | 'session_revoked'
-  | 'account_deleted';
+  | 'account_deleted'
+  | 'reauthenticated';
 
 /**
  * The audit trail. `user_id` has no foreign key on purpose: the record that an account was deleted must

@@ -3,18 +3,19 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ReqMeta, type RequestMeta } from '../common/request-context.js';
 import { PasswordLoginDto, RefreshDto, RegisterDto, SmsLoginDto } from './auth.dto.js';
 import { AuthService } from './auth.service.js';
+import { RegistrationService } from './registration.service.js';
 import { TokensService } from './tokens.service.js';
 
 @ApiTags('accounts')
 @Controller('v1/users')
 export class RegistrationController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(private readonly registration: RegistrationService) {}
 
   @Post()
   @HttpCode(201)
   @ApiOperation({ summary: 'Register with username, password, phone (proved by its SMS code) and email' })
   register(@Body() dto: RegisterDto, @ReqMeta() meta: RequestMeta) {
-    return this.auth.register(dto, meta);
+    return this.registration.register(dto, meta);
   }
 }
 

@@ -7,15 +7,19 @@ import { SmsModule } from '../sms/sms.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { RegistrationController, TokensController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
-import { LoginGuardService } from './login-guard.service.js';
+import { CredentialsService } from './credentials.service.js';
+import { AccessTokens } from './jwt-auth.guard.js';
 import { PasswordHasher } from './password.hasher.js';
-import { SessionsController } from './sessions.controller.js';
+import { RefreshTokensRepository } from './refresh-tokens.repository.js';
+import { ReauthTokens } from './reauth-tokens.js';
+import { RegistrationService } from './registration.service.js';
+import { SessionRevocations } from './session-revocations.js';
 import { SessionsService } from './sessions.service.js';
 import { TokensService } from './tokens.service.js';
 
 /**
  * The secret is handed to jsonwebtoken as a KeyObject: given a string it re-imports the key on every call,
- * about 40× slower (see README, Performance).
+ * about 40× slower (docs/performance.md).
  */
 export const Jwt = JwtModule.registerAsync({
   global: true,
@@ -27,10 +31,23 @@ export const Jwt = JwtModule.registerAsync({
   }),
 });
 
+const services = [
+  AccessTokens,
+  AuthService,
+  RegistrationService,
+  CredentialsService,
+  TokensService,
+  SessionsService,
+  SessionRevocations,
+  PasswordHasher,
+  ReauthTokens,
+];
+
+/** Sign-in, registration, tokens and sessions, password hashing and the one credentials check. */
 @Module({
   imports: [UsersModule, SmsModule, MailModule],
-  controllers: [RegistrationController, TokensController, SessionsController],
-  providers: [AuthService, TokensService, PasswordHasher, LoginGuardService, SessionsService],
-  exports: [AuthService, TokensService, PasswordHasher, LoginGuardService, SessionsService],
+  controllers: [RegistrationController, TokensController],
+  providers: [...services, RefreshTokensRepository],
+  exports: services,
 })
 export class AuthModule {}

@@ -1,3 +1,4 @@
+import { AppError } from '../common/errors/index.js';
 import { loadConfig } from '../config/config.js';
 import { PasswordHasher } from './password.hasher.js';
 
@@ -15,5 +16,28 @@ describe('PasswordHasher', () => {
     const started = performance.now();
     await expect(hasher.verify(null, 'anything')).resolves.toBe(false);
     expect(performance.now() - started).toBeGreaterThan(1); // a real argon2 computation ran, not a shortcut
+  });
+
+  it('answers false for a malformed stored hash', async () => {
+    await expect(hasher.verify('not-a-phc-string', 'anything')).resolves.toBe(false);
+  });
+
+  it('refuses hashes beyond ARGON2_MAX_QUEUE with server_busy and Retry-After', async () => {
+    const busy = new PasswordHasher(loadConfig({ ARGON2_CONCURRENCY: '1', ARGON2_MAX_QUEUE: '1' }));
+    const results = await Promise.allSettled([busy.hash('a'), busy.hash('b'), busy.hash('c')]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+    const refused = (results[2] as PromiseRejectedResult).reason as AppError;
+    expect(refused).toMatchObject({ status: 503, reason: 'server_busy' });
+    expect(refused.extra.retryAfter).toBeGreaterThanOrEqual(1);
+  });
+
+  it('skips a queued verification whose client went away', async () => {
+    const single = new PasswordHasher(loadConfig({ ARGON2_CONCURRENCY: '1' }));
+    const gone = new AbortController();
+    const first = single.hash('a');
+    const skipped = single.verify(null, 'b', gone.signal);
+    gone.abort();
+    await expect(skipped).rejects.toMatchObject({ reason: 'client_closed_request' });
+    await expect(first).resolves.toMatch(/^\$argon2id\$/);
   });
 });

@@ -2,8 +2,13 @@ import { Injectable } from '@nestjs/common';
 import argon2 from 'argon2';
 import { randomBytes } from 'node:crypto';
 import { AppConfig } from '../config/config.js';
+import { WorkQueue } from '../limits/work-queue.js';
 
-/** argon2id through libuv's thread pool: hashing never runs on the event loop. */
+/**
+ * argon2id through libuv's thread pool: hashing never runs on the event loop. At most ARGON2_CONCURRENCY
+ * hashes run at once, below the pool's size, so DNS look-ups and file reads always find a free thread; at most
+ * ARGON2_MAX_QUEUE wait, beyond that `server_busy` (docs/abuse.md, "Password hashing").
+ */
 @Injectable()
 export class PasswordHasher {
   /**
@@ -12,41 +17,22 @@ export class PasswordHasher {
    * without hashing at start-up.
    */
   private readonly dummyHash: string;
+  private readonly queue: WorkQueue;
 
   constructor(private readonly config: AppConfig) {
     const { memoryCost, timeCost, parallelism } = config.argon2;
     const b64 = (n: number) => randomBytes(n).toString('base64').replace(/=+$/, '');
     this.dummyHash = `$argon2id$v=19$m=${memoryCost},t=${timeCost},p=${parallelism}$${b64(16)}$${b64(32)}`;
+    this.queue = new WorkQueue(config.hashing.concurrency, config.hashing.maxQueue);
   }
 
-  hash(password: string): Promise<string> {
-    return this.limited(() => argon2.hash(password, { type: argon2.argon2id, ...this.config.argon2 }));
+  /** `signal`: the client's connection; if it closes while the hash waits, the hash is skipped. */
+  hash(password: string, signal?: AbortSignal): Promise<string> {
+    return this.queue.run(() => argon2.hash(password, { type: argon2.argon2id, ...this.config.argon2 }), signal);
   }
 
-  async verify(hash: string | null | undefined, password: string): Promise<boolean> {
-    try {
-      return await this.limited(() => argon2.verify(hash ?? this.dummyHash, password));
-    } catch {
-      return false;
-    }
-  }
-
-  private running = 0;
-  private readonly waiting: Array<() => void> = [];
-
-  /**
-   * At most ARGON2_CONCURRENCY hashes at once (default: cores − 1). Hashing runs in libuv's thread pool; with
-   * one hash thread per spare core the event-loop thread is never starved of CPU by them, so other requests
-   * keep their latency while logins queue (README, Performance).
-   */
-  private async limited<T>(work: () => Promise<T>): Promise<T> {
-    if (this.running >= this.config.argon2Concurrency) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.running++;
-    try {
-      return await work();
-    } finally {
-      this.running--;
-      this.waiting.shift()?.();
-    }
+  /** False for a wrong password, a missing account (`hash` null) or a malformed hash; throws only when busy. */
+  verify(hash: string | null | undefined, password: string, signal?: AbortSignal): Promise<boolean> {
+    return this.queue.run(() => argon2.verify(hash ?? this.dummyHash, password).catch(() => false), signal);
   }
 }

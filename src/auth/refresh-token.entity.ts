@@ -21,6 +21,10 @@ export class RefreshToken {
   @Column({ name: 'token_hash', type: 'char', length: 64, unique: true })
   tokenHash: string;
 
+  /** When the session (the family) began; rotation copies it, so `SESSION_MAX_AGE` bounds the session. */
+  @Column({ name: 'session_started_at', type: 'timestamptz' })
+  sessionStartedAt: Date;
+
   @Column({ name: 'expires_at', type: 'timestamptz' })
   expiresAt: Date;
 

@@ -1,5 +1,14 @@
 import { jest } from '@jest/globals';
+import { Redis } from 'ioredis';
+import { loadConfig } from '../config/config.js';
+import { RefreshTokensRepository } from './refresh-tokens.repository.js';
+import { SessionRevocations } from './session-revocations.js';
 import { SessionsService } from './sessions.service.js';
+
+// The SQL runs against a fake; the revocation markers against the real Redis (database 14).
+const redis = new Redis('redis://127.0.0.1:6379/14');
+const revocations = new SessionRevocations(redis, loadConfig({}));
+afterAll(() => redis.quit());
 
 const meta = { ip: '1.2.3.4', userAgent: null };
 const CURRENT = '11111111-1111-4111-8111-111111111111';
@@ -10,9 +19,11 @@ function setup(answers: unknown[] = []) {
   const query = jest.fn(async (_sql: string, _params: unknown[]) => answers.shift());
   const db = { query, manager: { query } };
   const audit = { record: jest.fn(async () => undefined) };
-  const service = new SessionsService(db as never, audit as never);
+  const service = new SessionsService(new RefreshTokensRepository(db as never), revocations, audit as never);
   return { service, db, audit };
 }
+
+const family = () => `${Math.random()}`;
 
 describe('SessionsService', () => {
   it('lists families with their first and newest token, marking the current one', async () => {
@@ -53,16 +64,22 @@ describe('SessionsService', () => {
     expect(db.query.mock.calls[0][1]).toEqual(['u1']);
   });
 
-  it('revokes one live session of the user and records it', async () => {
+  it('revokes one live session of the user, marks it ended and records it', async () => {
+    const id = OTHER;
+    await redis.del(`session:revoked:${id}`);
     const { service, db, audit } = setup([[[{ id: 't1' }], 1]]);
-    await service.revoke(user, OTHER, meta);
-    expect(db.query.mock.calls[0][1]).toEqual(['u1', OTHER]);
+    await service.revoke(user, id, meta);
+    expect(db.query.mock.calls[0][1]).toEqual(['u1', id]);
+    await expect(revocations.isRevoked(id)).resolves.toBe(true);
     expect(audit.record).toHaveBeenCalledWith('session_revoked', 'u1', meta, { scope: 'one', current: false });
   });
 
-  it('answers 404 for a session that is not a live one of the user', async () => {
+  it('answers 404 for a session that is not a live one of the user, marking nothing', async () => {
+    const id = '33333333-3333-4333-8333-333333333333';
+    await redis.del(`session:revoked:${id}`);
     const { service, audit } = setup([[[], 0]]);
-    await expect(service.revoke(user, OTHER, meta)).rejects.toMatchObject({ status: 404, reason: 'session_not_found' });
+    await expect(service.revoke(user, id, meta)).rejects.toMatchObject({ status: 404, reason: 'session_not_found' });
+    await expect(revocations.isRevoked(id)).resolves.toBe(false);
     expect(audit.record).not.toHaveBeenCalled();
   });
 
@@ -75,18 +92,26 @@ describe('SessionsService', () => {
     },
   );
 
-  it('`all` revokes every family but the current one and counts the sessions', async () => {
-    const { service, db, audit } = setup([[[{ family_id: 'a' }, { family_id: 'a' }, { family_id: 'b' }], 3]]);
+  it('`all` revokes every family but the current one, marks each ended and counts the sessions', async () => {
+    const [a, b] = [family(), family()];
+    const { service, db, audit } = setup([[[{ family_id: a }, { family_id: a }, { family_id: b }], 3]]);
     await service.revoke(user, 'all', meta);
     expect(db.query.mock.calls[0][1]).toEqual(['u1', CURRENT]);
+    await expect(revocations.isRevoked(a)).resolves.toBe(true);
+    await expect(revocations.isRevoked(b)).resolves.toBe(true);
+    await expect(revocations.isRevoked(CURRENT)).resolves.toBe(false);
     expect(audit.record).toHaveBeenCalledWith('session_revoked', 'u1', meta, { scope: 'others', count: 2 });
   });
 
-  it('revokeAll without a family to keep revokes everything, on the given manager', async () => {
+  it('endAll without a family to keep revokes everything on the given manager; ended marks them afterwards', async () => {
+    const a = family();
     const { service, db } = setup();
-    const manager = { query: jest.fn(async () => [[{ family_id: 'a' }], 1]) };
-    await expect(service.revokeAll('u1', null, manager as never)).resolves.toBe(1);
+    const manager = { query: jest.fn(async () => [[{ family_id: a }], 1]) };
+    await expect(service.endAll('u1', null, manager as never)).resolves.toEqual([a]);
     expect(manager.query.mock.calls[0]).toEqual([expect.stringContaining('UPDATE refresh_tokens'), ['u1', null]]);
     expect(db.query).not.toHaveBeenCalled();
+    await expect(revocations.isRevoked(a)).resolves.toBe(false);
+    await service.ended([a]);
+    await expect(revocations.isRevoked(a)).resolves.toBe(true);
   });
 });

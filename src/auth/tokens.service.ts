@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
-import { Errors } from '../common/app-error.js';
+import { fail } from '../common/errors/index.js';
 import type { RequestMeta } from '../common/request-context.js';
 import { AppConfig } from '../config/config.js';
-import { RefreshToken } from './refresh-token.entity.js';
+import { RefreshTokensRepository } from './refresh-tokens.repository.js';
+import { SessionRevocations } from './session-revocations.js';
 
 export interface TokenPair {
   token: string;
@@ -21,101 +21,89 @@ export interface AccessClaims {
   sid: string;
 }
 
+/** A session to continue: its family and when it began (rotation keeps both). */
+interface Continued {
+  familyId: string;
+  startedAt: Date;
+}
+
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 @Injectable()
 export class TokensService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly refreshTokens: RefreshTokensRepository,
+    private readonly revocations: SessionRevocations,
     private readonly jwt: JwtService,
     private readonly config: AppConfig,
     private readonly audit: AuditService,
   ) {}
 
-  /** A JWT access token and an opaque refresh token, starting a new session unless `familyId` continues one. */
-  async issue(
-    userId: string,
-    meta: RequestMeta,
-    familyId: string = randomUUID(),
-    manager: EntityManager = this.db.manager,
-  ): Promise<TokenPair> {
+  /** A JWT access token and an opaque refresh token, starting a new session unless `session` continues one. */
+  async issue(userId: string, meta: RequestMeta, session?: Continued, manager?: EntityManager): Promise<TokenPair> {
+    const { refreshTtlSeconds, sessionMaxAgeSeconds, accessTtlSeconds } = this.config.jwt;
+    const { familyId, startedAt } = session ?? { familyId: randomUUID(), startedAt: new Date() };
     const refreshToken = randomBytes(32).toString('base64url');
-    await manager
-      .insert(RefreshToken, {
+    const expiresAt = Math.min(
+      Date.now() + refreshTtlSeconds * 1000,
+      startedAt.getTime() + sessionMaxAgeSeconds * 1000,
+    );
+    await this.refreshTokens.insert(
+      {
         userId,
         familyId,
+        sessionStartedAt: startedAt,
         tokenHash: hashToken(refreshToken),
-        expiresAt: new Date(Date.now() + this.config.jwt.refreshTtlSeconds * 1000),
+        expiresAt: new Date(expiresAt),
         ip: meta.ip,
         userAgent: meta.userAgent,
-      })
-      .catch((err: unknown) => {
-        // The account was deleted while this sign-in or refresh was under way (foreign key gone).
-        if (err instanceof QueryFailedError && (err.driverError as { code?: string }).code === '23503')
-          throw Errors.unauthenticated('account_gone');
-        throw err;
-      });
+      },
+      manager,
+    );
     const claims: AccessClaims = { sub: userId, sid: familyId };
-    return {
-      token: await this.jwt.signAsync(claims),
-      refresh_token: refreshToken,
-      expires_in: this.config.jwt.accessTtlSeconds,
-    };
+    return { token: await this.jwt.signAsync(claims), refresh_token: refreshToken, expires_in: accessTtlSeconds };
   }
 
   /**
-   * Rotation with reuse detection: the UPDATE marks the token used only if it is live, so of two concurrent
-   * refreshes one wins; presenting a used token revokes its whole family in one statement.
+   * Rotation with reuse detection: the claim marks the token used only if it is live, so of two concurrent
+   * refreshes one wins; presenting a used token revokes its whole family (RFC 9700 §4.14.2).
    */
   async rotate(refreshToken: string, meta: RequestMeta): Promise<TokenPair & { userId: string }> {
     const tokenHash = hashToken(refreshToken);
     // The claim and the next token commit together: a failed insert must not leave the session dead.
-    const claimed = await this.db.transaction(async (m) => {
-      // Postgres answers an UPDATE … RETURNING through TypeORM's query() as [rows, affectedCount].
-      const [rows] = (await m.query(
-        `UPDATE refresh_tokens SET used_at = now()
-          WHERE token_hash = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()
-          RETURNING user_id, family_id`,
-        [tokenHash],
-      )) as [Array<{ user_id: string; family_id: string }>, number];
-      return rows[0] ? { row: rows[0], pair: await this.issue(rows[0].user_id, meta, rows[0].family_id, m) } : null;
+    const claimed = await this.refreshTokens.transaction(async (m) => {
+      const row = await this.refreshTokens.claim(tokenHash, m);
+      if (!row) return null;
+      const session = { familyId: row.family_id, startedAt: new Date(row.session_started_at) };
+      return { row, pair: await this.issue(row.user_id, meta, session, m) };
     });
     if (!claimed) throw await this.explainRejection(tokenHash, meta);
     const { row, pair } = claimed;
     // A revocation that ran between the claim above and the insert did not see the new row: re-check.
-    const [revoked] = (await this.db.query(
-      `UPDATE refresh_tokens SET revoked_at = now()
-        WHERE token_hash = $1 AND EXISTS (SELECT 1 FROM refresh_tokens WHERE family_id = $2 AND revoked_at IS NOT NULL)
-        RETURNING id`,
-      [hashToken(pair.refresh_token), row.family_id],
-    )) as [unknown[], number];
-    if (revoked.length) throw Errors.refreshInvalid('refresh_token_revoked');
+    if (await this.refreshTokens.revokeIfFamilyRevoked(hashToken(pair.refresh_token), row.family_id)) {
+      throw fail('refresh_token_revoked');
+    }
     return { ...pair, userId: row.user_id };
   }
 
+  /** Logout: the session of this refresh token ends, its access tokens with it. */
   async revoke(refreshToken: string): Promise<void> {
-    const row = await this.db.getRepository(RefreshToken).findOneBy({ tokenHash: hashToken(refreshToken) });
-    if (row) await this.revokeFamily(row.familyId);
-  }
-
-  async revokeFamily(familyId: string, manager: EntityManager = this.db.manager): Promise<void> {
-    await manager
-      .createQueryBuilder()
-      .update(RefreshToken)
-      .set({ revokedAt: () => 'now()' })
-      .where('family_id = :familyId AND revoked_at IS NULL', { familyId })
-      .execute();
+    const row = await this.refreshTokens.findByHash(hashToken(refreshToken));
+    if (!row) return;
+    await this.refreshTokens.revokeFamily(row.familyId);
+    await this.revocations.mark([row.familyId]);
   }
 
   private async explainRejection(tokenHash: string, meta: RequestMeta) {
-    const row = await this.db.getRepository(RefreshToken).findOneBy({ tokenHash });
-    if (!row) return Errors.refreshInvalid('refresh_token_invalid');
-    if (row.revokedAt) return Errors.refreshInvalid('refresh_token_revoked');
+    const row = await this.refreshTokens.findByHash(tokenHash);
+    if (!row) return fail('refresh_token_invalid');
+    if (row.revokedAt) return fail('refresh_token_revoked');
     if (row.usedAt) {
-      await this.revokeFamily(row.familyId);
+      await this.refreshTokens.revokeFamily(row.familyId);
+      await this.revocations.mark([row.familyId]);
       await this.audit.record('refresh_reuse_detected', row.userId, meta);
-      return Errors.refreshInvalid('refresh_token_reused');
+      return fail('refresh_token_reused');
     }
-    return Errors.refreshInvalid('refresh_token_expired');
+    return fail('refresh_token_expired');
   }
 }

@@ -1,11 +1,17 @@
 import { HttpException, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { QueryFailedError } from 'typeorm';
-import { AppError, Errors } from './app-error.js';
+import { AppError, CATALOGUE, fail, languageOf, ProviderError, providerErrorToAppError } from './errors/index.js';
 
 export interface ErrorBody {
   code: number;
-  error: { reason: string; message: string; fields?: Record<string, string>; reference?: string };
+  error: {
+    reason: string;
+    message: string;
+    fields?: Record<string, string>;
+    challenge?: unknown;
+    reference?: string;
+  };
 }
 
 const logger = new Logger('Errors');
@@ -17,31 +23,37 @@ const REJECTED_INPUT = new Set(['22021', '22P05', '22001', '22003', '22007', '22
 
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  if (err instanceof ProviderError) return providerErrorToAppError(err);
   if (err instanceof QueryFailedError && REJECTED_INPUT.has((err.driverError as { code?: string }).code ?? '')) {
-    return Errors.badRequest('invalid_parameters', 'A value contains characters or a format that cannot be stored');
+    return fail('invalid_parameters');
   }
   const status = statusOf(err);
-  if (status === 413) return Errors.payloadTooLarge();
-  if (status === 404) return Errors.notFound('route_not_found', 'No such route');
-  if (status === 415) return new AppError(415, 10100, 'unsupported_media_type', 'Send JSON (application/json)');
-  if (status === 405) return new AppError(405, 10100, 'method_not_allowed', 'Method not allowed');
+  if (status === 413) return fail('payload_too_large');
+  if (status === 404) return fail('route_not_found');
+  if (status === 415) return fail('unsupported_media_type');
+  if (status === 405) return fail('method_not_allowed');
   if (status !== undefined && status >= 400 && status < 500) {
     const fastifyCode = (err as { code?: string }).code ?? '';
     if (fastifyCode.includes('JSON') || /JSON/i.test(String((err as Error).message))) {
-      return Errors.badRequest('malformed_json', 'The body is not valid JSON');
+      return fail('malformed_json');
     }
-    return Errors.badRequest('bad_request', 'The request is not valid');
+    return fail('bad_request');
   }
-  return Errors.internal();
+  return fail('internal_error');
 }
 
-export function renderError(err: unknown): { status: number; body: ErrorBody; headers: Record<string, string> } {
+/** The envelope of docs/errors.md, its message in the client's language (`Accept-Language`). */
+export function renderError(
+  err: unknown,
+  acceptLanguage?: string,
+): { status: number; body: ErrorBody; headers: Record<string, string> } {
   const appError = toAppError(err);
   const body: ErrorBody = {
     code: appError.code,
-    error: { reason: appError.reason, message: appError.message },
+    error: { reason: appError.reason, message: CATALOGUE[appError.reason].message[languageOf(acceptLanguage)] },
   };
   if (appError.extra.fields) body.error.fields = appError.extra.fields;
+  if (appError.extra.challenge !== undefined) body.error.challenge = appError.extra.challenge;
   if (appError.status >= 500 && appError.code === 10199) {
     body.error.reference = randomUUID();
     logger.error(`unexpected error ref=${body.error.reference}: ${describe(err)}`);

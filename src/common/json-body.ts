@@ -1,4 +1,4 @@
-import { Errors } from './app-error.js';
+import { fail } from './errors/index.js';
 
 const MAX_DEPTH = 16;
 
@@ -14,7 +14,7 @@ export function parseJsonBody(text: string): unknown {
   try {
     value = JSON.parse(text);
   } catch {
-    throw Errors.badRequest('malformed_json', 'The body is not valid JSON');
+    throw fail('malformed_json');
   }
   inspect(value, 0);
   return value;
@@ -23,16 +23,14 @@ export function parseJsonBody(text: string): unknown {
 function inspect(value: unknown, depth: number): void {
   if (typeof value === 'string') {
     if (value.includes('\u0000') || !(value as string & { isWellFormed(): boolean }).isWellFormed()) {
-      throw Errors.badRequest('invalid_characters', 'A text value contains NUL or an unpaired surrogate');
+      throw fail('invalid_characters');
     }
     return;
   }
   if (value === null || typeof value !== 'object') return;
-  if (depth >= MAX_DEPTH)
-    throw Errors.badRequest('too_deeply_nested', `The body is nested deeper than ${MAX_DEPTH} levels`);
+  if (depth >= MAX_DEPTH) throw fail('too_deeply_nested');
   for (const [key, item] of Object.entries(value)) {
-    if (key === '__proto__' || key === 'constructor' || key === 'prototype')
-      throw Errors.badRequest('forbidden_key', `The key "${key}" is not allowed`);
+    if (key === '__proto__' || key === 'constructor' || key === 'prototype') throw fail('forbidden_key');
     inspect(key, depth + 1);
     inspect(item, depth + 1);
   }

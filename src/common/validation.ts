@@ -1,14 +1,23 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
-import { Errors } from './app-error.js';
+import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
+import { invalid } from './errors/index.js';
+
+/** A body must be a JSON object; `null`, arrays and scalars never reach a handler. */
+class BodyValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
+    if (metadata.type === 'body' && !isObject) throw invalid({ body: 'must be a JSON object' });
+    return super.transform(value, metadata);
+  }
+}
 
 /** Unknown body fields are rejected; every failure becomes `10100` with one message per field. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new BodyValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
     validationError: { target: false, value: false },
-    exceptionFactory: (errors) => Errors.validation(collect(errors)),
+    exceptionFactory: (errors) => invalid(collect(errors)),
   });
 }
 

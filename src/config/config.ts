@@ -2,7 +2,7 @@
  * The one place that reads the environment. `loadConfig()` validates every variable once and returns a
  * frozen object shared by the API, the worker and the TypeORM CLI data source.
  */
-import { availableParallelism } from 'node:os';
+import { abuseSettings, type AbuseSettings } from './abuse-settings.js';
 import { parseEnv, type Reader } from './env-reader.js';
 
 export type RedisMode = 'standalone' | 'sentinel' | 'cluster';
@@ -40,19 +40,32 @@ export class AppConfig {
   redisSpawn: boolean;
   queuePrefix: string;
   bodyLimitBytes: number;
-  trustProxy: number;
+  /** Hops of X-Forwarded-For Fastify trusts; a CIDR list in TRUST_PROXY gives 0 here (see `trustedProxies`). */
   corsOrigins: string[];
   /** The built SPA (web/dist) served on the API's origin when that folder holds an index.html. */
   webDir: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Basic-auth credential for /admin/queues; the dashboard is off while the password is unset. */
   admin: { user: string; password: string };
-  jwt: { secret: string; issuer: string; accessTtlSeconds: number; refreshTtlSeconds: number };
+  jwt: {
+    secret: string;
+    issuer: string;
+    accessTtlSeconds: number;
+    refreshTtlSeconds: number;
+    /** Absolute session lifetime: rotation never extends a session past it. */
+    sessionMaxAgeSeconds: number;
+    /** Lifetime of a step-up `reauth_token` (docs/security.md). */
+    reauthTtlSeconds: number;
+  };
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
-  /** Hashes computed at once; the rest wait, so hashing leaves CPU for the event loop. */
-  argon2Concurrency: number;
+  // Abuse resistance (docs/abuse.md)
+  captcha: AbuseSettings['captcha'];
+  trustedProxies: AbuseSettings['trustedProxies'];
+  smsNetHourlyCap: number;
+  smsGlobalHourlyCap: number;
+  hashing: AbuseSettings['hashing'];
   sms: {
-    driver: 'ronglian' | 'log';
+    driver: SmsDriver;
     /** Run the SMS consumer inside the API process (development convenience). */
     inlineWorker: boolean;
     codeSecret: string;
@@ -65,14 +78,9 @@ export class AppConfig {
     retryDelayMs: number;
     workerConcurrency: number;
   };
-  ronglian: {
-    baseUrl: string;
-    accountSid: string;
-    authToken: string;
-    appId: string;
-    templateId: string;
-    timeoutMs: number;
-  };
+  ronglian: RonglianConfig;
+  aliyun: AliyunSmsConfig;
+  tencent: TencentSmsConfig;
   login: { accountMaxFailures: number; ipMaxFailures: number; windowSeconds: number };
   weibo: {
     clientId: string;
@@ -86,6 +94,8 @@ export class AppConfig {
     ticketTtlSeconds: number;
     /** States one client IP may ask for per 10 minutes (each is a Redis key for 10 minutes). */
     statesPerIp: number;
+    /** Accept callbacks without `code_challenge`/`code_verifier` (old frontends; docs/providers/weibo.md). */
+    legacyCallback: boolean;
   };
   wechat: { appId: string; secret: string; apiBase: string; timeoutMs: number };
   mail: {
@@ -114,6 +124,44 @@ export class AppConfig {
   };
 }
 
+// ---- SMS providers (docs/providers/*.md) ----
+export type SmsDriver = 'ronglian' | 'aliyun' | 'tencent' | 'log';
+
+export interface RonglianConfig {
+  baseUrl: string;
+  accountSid: string;
+  authToken: string;
+  appId: string;
+  templateId: string;
+  /** Empty: no SMS notices. */
+  noticeTemplateId: string;
+  timeoutMs: number;
+}
+
+export interface AliyunSmsConfig {
+  /** Base URL with scheme; the signed `host` is its host[:port]. */
+  endpoint: string;
+  accessKeyId: string;
+  accessKeySecret: string;
+  signName: string;
+  templateCode: string;
+  noticeTemplateCode: string;
+  timeoutMs: number;
+}
+
+export interface TencentSmsConfig {
+  endpoint: string;
+  secretId: string;
+  secretKey: string;
+  sdkAppId: string;
+  signName: string;
+  templateId: string;
+  noticeTemplateId: string;
+  region: string;
+  timeoutMs: number;
+}
+// ---- end SMS providers ----
+
 const PLACEHOLDER = /^(|change-?me.*|dev-.*|placeholder|secret|test)$/i;
 
 export function loadConfig(source: Record<string, string | undefined> = process.env): AppConfig {
@@ -130,26 +178,15 @@ function build(r: Reader): AppConfig {
     }
     return value;
   };
-  const ronglianSid = r.str('RONGLIAN_ACCOUNT_SID', '');
-  const smsDriver = r.oneOf('SMS_DRIVER', ['ronglian', 'log'] as const, ronglianSid ? 'ronglian' : 'log');
-  if (prod && smsDriver === 'log') r.fail('SMS_DRIVER', 'log is refused in production: codes would only be printed');
-  const ronglian = {
-    baseUrl: r.url('RONGLIAN_BASE_URL', 'https://app.cloopen.com:8883'),
-    accountSid: ronglianSid,
-    authToken:
-      smsDriver === 'ronglian' ? secretOrFail(r, 'RONGLIAN_AUTH_TOKEN', prod) : r.str('RONGLIAN_AUTH_TOKEN', ''),
-    appId: smsDriver === 'ronglian' ? r.required('RONGLIAN_APP_ID') : r.str('RONGLIAN_APP_ID', ''),
-    templateId: r.str('RONGLIAN_TEMPLATE_ID', '1'),
-    timeoutMs: r.int('RONGLIAN_TIMEOUT_MS', 5000, 100, 60000),
-  };
-  if (smsDriver === 'ronglian' && !ronglianSid) r.fail('RONGLIAN_ACCOUNT_SID', 'is required when SMS_DRIVER=ronglian');
-  if (!/^\d+$/.test(ronglian.templateId)) r.fail('RONGLIAN_TEMPLATE_ID', 'must be numeric');
-
+  const providers = smsProviders(r, prod);
   const encryption = encryptionKeys(r, prod);
   const port = r.int('PORT', 3000, 0, 65535);
   const mailDriver = r.oneOf('MAIL_DRIVER', ['smtp', 'log'] as const, r.str('SMTP_URL', '') ? 'smtp' : 'log');
   if (prod && mailDriver === 'log')
     r.fail('MAIL_DRIVER', 'log is refused in production: set SMTP_URL (activation mails would be dropped)');
+  const jwtSecret = secret('JWT_SECRET', 'dev-jwt-secret-not-for-production-0000000');
+  const smsCodeSecret = secret('SMS_CODE_SECRET', 'dev-sms-code-secret-not-for-production-00');
+  const abuse = abuseSettings(r, prod, { JWT_SECRET: jwtSecret, SMS_CODE_SECRET: smsCodeSecret });
 
   return Object.freeze({
     ...scaleOut(r),
@@ -162,16 +199,17 @@ function build(r: Reader): AppConfig {
     redisSpawn: r.bool('REDIS_SPAWN', env === 'development'),
     queuePrefix: r.str('QUEUE_PREFIX', 'bull'),
     bodyLimitBytes: r.int('BODY_LIMIT_BYTES', 16 * 1024, 1024, 10 * 1024 * 1024),
-    trustProxy: r.int('TRUST_PROXY', 0, 0, 10),
     webDir: r.str('WEB_DIR', 'web/dist'),
     corsOrigins: r.list('CORS_ORIGINS', env === 'production' ? [] : ['http://localhost:5173', 'http://127.0.0.1:5173']),
     admin: { user: r.str('ADMIN_USER', 'admin'), password: adminPassword(r, prod) },
     logLevel: r.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, env === 'test' ? 'warn' : 'info'),
     jwt: {
-      secret: secret('JWT_SECRET', 'dev-jwt-secret-not-for-production-0000000'),
+      secret: jwtSecret,
       issuer: r.str('JWT_ISSUER', 'nest-auth-cn'),
       accessTtlSeconds: r.int('JWT_ACCESS_TTL', 900, 30, 86400),
       refreshTtlSeconds: r.int('JWT_REFRESH_TTL', 30 * 86400, 60, 365 * 86400),
+      sessionMaxAgeSeconds: r.int('SESSION_MAX_AGE', 90 * 86400, 60, 365 * 86400),
+      reauthTtlSeconds: r.int('REAUTH_TTL', 300, 30, 3600),
     },
     // OWASP Password Storage Cheat Sheet: argon2id m=19 MiB, t=2, p=1 as the minimum.
     argon2: {
@@ -179,11 +217,11 @@ function build(r: Reader): AppConfig {
       timeCost: r.int('ARGON2_TIME_COST', 2, 2, 20),
       parallelism: r.int('ARGON2_PARALLELISM', 1, 1, 16),
     },
-    argon2Concurrency: r.int('ARGON2_CONCURRENCY', Math.max(1, availableParallelism() - 1), 1, 64),
+    ...abuse,
     sms: {
-      driver: smsDriver,
+      driver: providers.driver,
       inlineWorker: r.bool('SMS_INLINE_WORKER', false),
-      codeSecret: secret('SMS_CODE_SECRET', 'dev-sms-code-secret-not-for-production-00'),
+      codeSecret: smsCodeSecret,
       codeTtlSeconds: r.int('SMS_CODE_TTL', 180, 30, 3600),
       cooldownSeconds: r.int('SMS_COOLDOWN', 60, 1, 3600),
       dailyCap: r.int('SMS_DAILY_CAP', 10, 1, 1000),
@@ -193,7 +231,9 @@ function build(r: Reader): AppConfig {
       retryDelayMs: r.int('SMS_RETRY_DELAY_MS', 2000, 10, 600000),
       workerConcurrency: r.int('SMS_WORKER_CONCURRENCY', 50, 1, 1000),
     },
-    ronglian,
+    ronglian: providers.ronglian,
+    aliyun: providers.aliyun,
+    tencent: providers.tencent,
     login: {
       accountMaxFailures: r.int('LOGIN_ACCOUNT_MAX_FAILURES', 5, 1, 1000),
       ipMaxFailures: r.int('LOGIN_IP_MAX_FAILURES', 50, 1, 1_000_000),
@@ -210,6 +250,7 @@ function build(r: Reader): AppConfig {
       stateTtlSeconds: r.int('WEIBO_STATE_TTL', 600, 30, 3600),
       ticketTtlSeconds: r.int('WEIBO_BIND_TICKET_TTL', 600, 30, 3600),
       statesPerIp: r.int('WEIBO_STATES_PER_IP', 120, 1, 1_000_000),
+      legacyCallback: r.bool('WEIBO_LEGACY_CALLBACK', false),
     },
     wechat: {
       appId: r.str('WECHAT_APPID', ''),
@@ -235,6 +276,53 @@ function secretOrFail(r: Reader, name: string, prod: boolean): string {
   if (prod && PLACEHOLDER.test(value)) r.fail(name, 'is a placeholder; set the real secret in production');
   return value;
 }
+
+// ---- SMS providers: the chosen driver's credentials are required (and must not be placeholders in production) ----
+function smsProviders(r: Reader, prod: boolean) {
+  const ronglianSid = r.str('RONGLIAN_ACCOUNT_SID', '');
+  const aliyunKeyId = r.str('ALIYUN_SMS_ACCESS_KEY_ID', '');
+  const tencentSecretId = r.str('TENCENT_SMS_SECRET_ID', '');
+  const fallback = ronglianSid ? 'ronglian' : aliyunKeyId ? 'aliyun' : tencentSecretId ? 'tencent' : 'log';
+  const driver = r.oneOf('SMS_DRIVER', ['ronglian', 'aliyun', 'tencent', 'log'] as const, fallback);
+  if (prod && driver === 'log') r.fail('SMS_DRIVER', 'log is refused in production: codes would only be printed');
+  const need = (name: string, on: SmsDriver) => (driver === on ? r.required(name) : r.str(name, ''));
+  const key = (name: string, on: SmsDriver) => (driver === on ? secretOrFail(r, name, prod) : r.str(name, ''));
+  const timeout = (name: string) => r.int(name, 5000, 100, 60000);
+  const ronglian: RonglianConfig = {
+    baseUrl: r.url('RONGLIAN_BASE_URL', 'https://app.cloopen.com:8883'),
+    accountSid: need('RONGLIAN_ACCOUNT_SID', 'ronglian'),
+    authToken: key('RONGLIAN_AUTH_TOKEN', 'ronglian'),
+    appId: need('RONGLIAN_APP_ID', 'ronglian'),
+    templateId: r.str('RONGLIAN_TEMPLATE_ID', '1'),
+    noticeTemplateId: r.str('RONGLIAN_NOTICE_TEMPLATE_ID', ''),
+    timeoutMs: timeout('RONGLIAN_TIMEOUT_MS'),
+  };
+  const numeric = /^\d*$/;
+  if (!ronglian.templateId.match(numeric)) r.fail('RONGLIAN_TEMPLATE_ID', 'must be numeric');
+  if (!ronglian.noticeTemplateId.match(numeric)) r.fail('RONGLIAN_NOTICE_TEMPLATE_ID', 'must be numeric');
+  const aliyun: AliyunSmsConfig = {
+    endpoint: r.url('ALIYUN_SMS_ENDPOINT', 'https://dysmsapi.aliyuncs.com'),
+    accessKeyId: need('ALIYUN_SMS_ACCESS_KEY_ID', 'aliyun'),
+    accessKeySecret: key('ALIYUN_SMS_ACCESS_KEY_SECRET', 'aliyun'),
+    signName: need('ALIYUN_SMS_SIGN_NAME', 'aliyun'),
+    templateCode: need('ALIYUN_SMS_TEMPLATE_CODE', 'aliyun'),
+    noticeTemplateCode: r.str('ALIYUN_SMS_NOTICE_TEMPLATE_CODE', ''),
+    timeoutMs: timeout('ALIYUN_SMS_TIMEOUT_MS'),
+  };
+  const tencent: TencentSmsConfig = {
+    endpoint: r.url('TENCENT_SMS_ENDPOINT', 'https://sms.tencentcloudapi.com'),
+    secretId: need('TENCENT_SMS_SECRET_ID', 'tencent'),
+    secretKey: key('TENCENT_SMS_SECRET_KEY', 'tencent'),
+    sdkAppId: need('TENCENT_SMS_SDK_APP_ID', 'tencent'),
+    signName: need('TENCENT_SMS_SIGN_NAME', 'tencent'),
+    templateId: need('TENCENT_SMS_TEMPLATE_ID', 'tencent'),
+    noticeTemplateId: r.str('TENCENT_SMS_NOTICE_TEMPLATE_ID', ''),
+    region: r.str('TENCENT_SMS_REGION', 'ap-guangzhou'),
+    timeoutMs: timeout('TENCENT_SMS_TIMEOUT_MS'),
+  };
+  return { driver, ronglian, aliyun, tencent };
+}
+// ---- end SMS providers ----
 
 /** `ENCRYPTION_KEYS=1:<base64 32 bytes>,2:<base64 32 bytes>` and `ENCRYPTION_KEY_VERSION=2` (default: the highest). */
 function encryptionKeys(r: Reader, prod: boolean): AppConfig['encryption'] {

@@ -1,21 +1,21 @@
 import type { DataSourceOptions } from 'typeorm';
 import type { Logger as TypeOrmLogger } from 'typeorm';
 import type { AppConfig } from '../config/config.js';
-import { SecurityEvent } from '../audit/security-event.entity.js';
-import { RefreshToken } from '../auth/refresh-token.entity.js';
-import { Identity } from '../identities/identity.entity.js';
-import { User } from '../users/user.entity.js';
+import { entities } from '../entities.js';
 import { Accounts1763856000000 } from './migrations/1763856000000-Accounts.js';
 import { Identities1763856100000 } from './migrations/1763856100000-Identities.js';
 import { SecurityEvents1763856200000 } from './migrations/1763856200000-SecurityEvents.js';
 import { Profile1763856300000 } from './migrations/1763856300000-Profile.js';
+import { SessionStart1764460800000 } from './migrations/1764460800000-SessionStart.js';
+import { ForgetWechatSessionKeys1764460900000 } from './migrations/1764460900000-ForgetWechatSessionKeys.js';
 
-export const entities = [User, RefreshToken, Identity, SecurityEvent];
 export const migrations = [
   Accounts1763856000000,
   Identities1763856100000,
   SecurityEvents1763856200000,
   Profile1763856300000,
+  SessionStart1764460800000,
+  ForgetWechatSessionKeys1764460900000,
 ];
 
 /**

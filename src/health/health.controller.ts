@@ -5,9 +5,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue } from 'bull';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
-import { AppError } from '../common/app-error.js';
 import { SMS_QUEUE } from '../infra/queues.js';
 import { REDIS } from '../infra/redis.module.js';
+import { fail } from '../common/errors/index.js';
 
 const CHECK_TIMEOUT_MS = 2000;
 
@@ -34,7 +34,7 @@ export class HealthController {
       queue: await probe(() => this.queue.client.ping()),
     };
     if (Object.values(checks).some((s) => s !== 'up')) {
-      throw new AppError(503, 10130, 'not_ready', `Not ready: ${JSON.stringify(checks)}`);
+      throw fail('not_ready');
     }
     return { status: 'up', checks };
   }

@@ -1,11 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
-import { AppError, Errors } from '../common/app-error.js';
+import { DataSource, type EntityManager } from 'typeorm';
+import { fail } from '../common/errors/index.js';
 import { SecretBox } from '../common/secret-box.js';
+import { PG, pgFailure } from '../database/pg-error.js';
+import { UsersService } from '../users/users.service.js';
 import { Identity, type Provider } from './identity.entity.js';
 
-export interface SeenIdentity {
+/** What every provider's sign-in is normalised to before it reaches `identities` (docs/architecture.md). */
+export interface ProviderProfile {
   provider: Provider;
   providerUid: string;
   profile: Identity['profile'];
@@ -13,24 +16,20 @@ export interface SeenIdentity {
   credentialExpiresAt?: Date | null;
 }
 
-export const identityErrors = {
-  boundElsewhere: () =>
-    new AppError(409, 10124, 'identity_bound_to_another_account', 'This identity is bound to another account'),
-  accountHasOne: (provider: string) =>
-    new AppError(409, 10125, 'account_already_has_identity', `This account already has a ${provider} identity bound`),
-  notLinked: (provider: string) => new AppError(404, 10120, 'identity_not_found', `No ${provider} identity is linked`),
-};
-
-/** Provider identities (Weibo, WeChat): one row per (provider, uid), credentials sealed with SecretBox. */
+/**
+ * The only reader and writer of `identities` (Weibo, WeChat): one row per (provider, uid), credentials sealed
+ * with SecretBox. Changes that show in a profile drop its cached copy.
+ */
 @Injectable()
 export class IdentitiesService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly box: SecretBox,
+    private readonly users: UsersService,
   ) {}
 
   /** Records a sign-in at the provider: creates the row or refreshes its profile and credential, atomically. */
-  async recordSeen(seen: SeenIdentity, manager: EntityManager = this.db.manager): Promise<Identity> {
+  async recordSeen(seen: ProviderProfile, manager: EntityManager = this.db.manager): Promise<Identity> {
     const credential = seen.credential === undefined ? null : this.box.seal(seen.credential);
     const [row] = (await manager.query(
       `INSERT INTO identities (provider, provider_uid, profile, credential_enc, credential_expires_at, last_login_at)
@@ -44,6 +43,24 @@ export class IdentitiesService {
       [seen.provider, seen.providerUid, JSON.stringify(seen.profile), credential, seen.credentialExpiresAt ?? null],
     )) as Array<{ id: string; user_id: string | null }>;
     return manager.getRepository(Identity).findOneByOrFail({ id: row.id });
+  }
+
+  /** The identity row, locked until `manager`'s transaction ends (first logins of one key wait on it). */
+  lock(provider: Provider, providerUid: string, manager: EntityManager): Promise<Identity | null> {
+    return manager.findOne(Identity, { where: { provider, providerUid }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /** Moves an identity to a new key; if one exists under that key already, that one stays and this is a no-op. */
+  async rekey(provider: Provider, fromUid: string, toUid: string): Promise<void> {
+    try {
+      await this.db.query(`UPDATE identities SET provider_uid = $1 WHERE provider = $2 AND provider_uid = $3`, [
+        toUid,
+        provider,
+        fromUid,
+      ]);
+    } catch (err) {
+      if (pgFailure(err)?.code !== PG.uniqueViolation) throw err;
+    }
   }
 
   find(provider: Provider, providerUid: string): Promise<Identity | null> {
@@ -69,25 +86,36 @@ export class IdentitiesService {
         [provider, providerUid, userId],
       )) as [unknown[], number];
     } catch (err) {
-      const code = err instanceof QueryFailedError ? (err.driverError as { code?: string }).code : undefined;
-      if (code === '23505') throw identityErrors.accountHasOne(provider);
-      if (code === '23503') throw Errors.unauthenticated('account_gone'); // the user was deleted meanwhile
+      const code = pgFailure(err)?.code;
+      if (code === PG.uniqueViolation) throw fail('account_already_has_identity');
+      if (code === PG.foreignKeyViolation) throw fail('account_gone'); // the user was deleted meanwhile
       throw err;
     }
-    if (!rows.length) throw identityErrors.boundElsewhere();
+    if (!rows.length) throw fail('identity_bound_to_another_account');
+    await this.users.invalidateProfile(userId);
   }
 
   /** Removes the user's identity at `provider` and returns its credential in clear (for a best-effort revoke). */
   async unlink(userId: string, provider: Provider): Promise<{ credential: string | null }> {
-    const identity = await this.db
+    const identity = await this.owned(userId, provider, this.db.manager);
+    if (!identity) throw fail('identity_not_found');
+    const credential = this.openQuietly(identity.credentialEnc);
+    await this.db.getRepository(Identity).delete({ id: identity.id });
+    await this.users.invalidateProfile(userId);
+    return { credential };
+  }
+
+  /** The credential in clear of the user's identity at `provider` (null without one), read inside `manager`. */
+  async credentialOf(userId: string, provider: Provider, manager: EntityManager): Promise<string | null> {
+    return this.openQuietly((await this.owned(userId, provider, manager))?.credentialEnc ?? null);
+  }
+
+  private owned(userId: string, provider: Provider, manager: EntityManager): Promise<Identity | null> {
+    return manager
       .createQueryBuilder(Identity, 'i')
       .addSelect('i.credentialEnc')
       .where('i.user_id = :userId AND i.provider = :provider', { userId, provider })
       .getOne();
-    if (!identity) throw identityErrors.notLinked(provider);
-    const credential = this.openQuietly(identity.credentialEnc);
-    await this.db.getRepository(Identity).delete({ id: identity.id });
-    return { credential };
   }
 
   /** A credential sealed under a key version no longer configured cannot be revoked; that is not an error. */

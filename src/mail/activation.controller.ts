@@ -1,6 +1,5 @@
-import { Controller, Get, HttpCode, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, JwtAuthGuard, type AuthUser } from '../auth/jwt-auth.guard.js';
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ActivationService } from './activation.service.js';
 
 @ApiTags('accounts')
@@ -13,15 +12,5 @@ export class ActivationController {
   @ApiOperation({ summary: 'Verify the email address with the code from the activation mail (single use)' })
   activate(@Query('code') code: string | undefined) {
     return this.activation.activate(code);
-  }
-
-  @Post('me/activation')
-  @HttpCode(200)
-  @UseGuards(JwtAuthGuard)
-  @ApiBearerAuth()
-  @ApiOperation({ summary: 'Send a new activation mail; the previous code stops working' })
-  async resend(@CurrentUser() user: AuthUser) {
-    await this.activation.resend(user.id);
-    return {};
   }
 }

@@ -1,34 +1,30 @@
 import { InjectQueue } from '@nestjs/bull';
-import { AuditService } from '../audit/audit.service.js';
-import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { Injectable, Logger } from '@nestjs/common';
 import type { JobOptions, Queue } from 'bull';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { Errors } from '../common/app-error.js';
+import { AuditService } from '../audit/audit.service.js';
 import { AppConfig } from '../config/config.js';
 import { MAIL_QUEUE } from '../infra/queues.js';
 import { RateLimiter } from '../limits/rate-limiter.js';
 import type { User } from '../users/user.entity.js';
-import { ProfileService } from '../users/profile.service.js';
 import { UsersService } from '../users/users.service.js';
-import { activationErrors } from './activation.errors.js';
 import { ActivationStore } from './activation.store.js';
 import type { MailJob } from './mail-job.js';
+import { maskEmail } from './mailer.js';
+import { fail, limited } from '../common/errors/index.js';
 
 const CODE_FORMAT = /^[A-Za-z0-9_-]{43}$/;
 const DAILY_RESENDS = 10;
+const logger = new Logger('Activation');
 
 @Injectable()
 export class ActivationService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
     @InjectQueue(MAIL_QUEUE) private readonly queue: Queue<MailJob>,
     private readonly config: AppConfig,
     private readonly store: ActivationStore,
     private readonly limiter: RateLimiter,
     private readonly users: UsersService,
-    private readonly profiles: ProfileService,
     private readonly audit: AuditService,
   ) {}
 
@@ -43,33 +39,49 @@ export class ActivationService {
     return true;
   }
 
+  /** For flows whose change stands either way: a mail that could not be queued is asked for again later. */
+  async sendActivationQuietly(userId: string): Promise<void> {
+    await this.sendActivation(userId).catch((err: Error) => logger.warn(`activation mail not queued: ${err.message}`));
+  }
+
+  /**
+   * Tells the old address that the account moved to another one. A notice that cannot be queued is logged
+   * and counted, never a failed change.
+   */
+  async noticeEmailChanged(oldEmail: string, username: string, newEmail: string): Promise<void> {
+    const job: MailJob = { template: 'email_changed', to: oldEmail, username, newEmail: maskEmail(newEmail) };
+    await this.queue.add(job, this.jobOptions()).catch((err: Error) => {
+      logger.warn(`email-change notice not queued: ${err.message}`);
+    });
+  }
+
+  /** The pending code and cooldown of a deleted account. */
+  forget(userId: string): Promise<void> {
+    return this.store.forget(userId);
+  }
+
   /** `POST /v1/users/me/activation`. */
   async resend(userId: string): Promise<void> {
     const user = await this.users.findById(userId);
-    if (!user) throw Errors.unauthenticated('account_gone');
-    if (!user.email) throw activationErrors.noEmail();
-    if (user.emailVerified) throw activationErrors.alreadyVerified();
+    if (!user) throw fail('account_gone');
+    if (!user.email) throw fail('email_missing');
+    if (user.emailVerified) throw fail('email_already_verified');
     const wait = await this.store.startCooldown(userId, this.config.mail.resendCooldownSeconds);
-    if (wait !== null) throw Errors.rateLimited('activation_resend_too_frequent', wait);
+    if (wait !== null) throw limited('activation_resend_too_frequent', wait);
     const daily = await this.limiter.hit(`activation:day:${userId}`, DAILY_RESENDS, 86400);
-    if (!daily.allowed) throw Errors.rateLimited('activation_daily_limit', daily.retryAfter);
+    if (!daily.allowed) throw limited('activation_daily_limit', daily.retryAfter);
     await this.queueMail(user, user.email);
   }
 
   /** `GET /v1/users/activation?code=`: the code is spent whatever happens next. */
   async activate(code: unknown): Promise<{ username: string; email_verified: true }> {
-    if (typeof code !== 'string' || !CODE_FORMAT.test(code)) throw activationErrors.codeInvalid();
+    if (typeof code !== 'string' || !CODE_FORMAT.test(code)) throw fail('activation_code_invalid');
     const claim = await this.store.consume(code);
-    if (!claim) throw activationErrors.codeInvalid();
-    // Postgres answers an UPDATE … RETURNING through query() as [rows, affectedCount].
-    const [rows] = (await this.db.query(
-      `UPDATE users SET email_verified = true, updated_at = now() WHERE id = $1 AND lower(email) = $2 RETURNING username`,
-      [claim.userId, claim.email],
-    )) as [Array<{ username: string }>, number];
-    if (!rows.length) throw activationErrors.codeInvalid();
-    await this.profiles.invalidate(claim.userId);
+    if (!claim) throw fail('activation_code_invalid');
+    const username = await this.users.markEmailVerified(claim.userId, claim.email);
+    if (!username) throw fail('activation_code_invalid');
     await this.audit.record('email_verified', claim.userId, null);
-    return { username: rows[0].username, email_verified: true };
+    return { username, email_verified: true };
   }
 
   private async queueMail(user: User, email: string): Promise<void> {

@@ -11,7 +11,7 @@ export interface ActivationClaim {
 }
 
 const CODE_PREFIX = 'activation:code:';
-export const activationKeys = {
+const activationKeys = {
   code: (hash: string) => `${CODE_PREFIX}${hash}`,
   user: (userId: string) => `activation:user:${userId}`,
   cooldown: (userId: string) => `activation:cooldown:${userId}`,
@@ -49,6 +49,14 @@ export class ActivationStore {
     const { u, e } = JSON.parse(raw) as { u: string; e: string };
     await deleteIfEquals(this.redis, [activationKeys.user(u)], [hash]);
     return { userId: u, email: e };
+  }
+
+  /** Kills the user's live code and its cooldown. */
+  async forget(userId: string): Promise<void> {
+    const keys = [activationKeys.user(userId), activationKeys.cooldown(userId)];
+    const hash = await this.redis.get(activationKeys.user(userId));
+    if (hash) keys.push(activationKeys.code(hash));
+    await this.redis.del(...keys);
   }
 
   /** Starts the resend cooldown unless it runs already; returns the seconds left when it does. */

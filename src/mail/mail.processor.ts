@@ -14,7 +14,7 @@ function messageId(jobId: string, from: string): string {
   return `<${jobId}@${/@([A-Za-z0-9.-]+)/.exec(from)?.[1] ?? 'localhost'}>`;
 }
 
-/** Activation mails are few; a handful of SMTP connections at once is plenty. */
+/** Activation mails and notices are few; a handful of SMTP connections at once is plenty. */
 const CONCURRENCY = 5;
 
 /** Consumes the `mail` queue: decode, render, send, and sort failures into retry (transient) or give up. */
@@ -47,7 +47,7 @@ export class MailProcessor implements OnModuleInit {
       if (final) {
         this.logger.error(`mail ${job.id} to ${maskEmail(job.data.to)} given up (${reason}); kept in the failed set`);
         // The failed job stays visible; the code it carried must not stay readable in Redis.
-        await job.update({ ...job.data, code: '' });
+        if (job.data.template === 'activation') await job.update({ ...job.data, code: '' });
         await job.discard();
       }
       throw err;

@@ -60,8 +60,34 @@ export function activationMail(p: { to: string; username: string; link: string; 
   return { to: p.to, subject: '激活您的邮箱 / Activate your email', text, html };
 }
 
+/** To the old address after an email change: the owner learns of a change they did not make. */
+export function emailChangedMail(p: { to: string; username: string; newEmail: string }): MailMessage {
+  const english =
+    `Hello ${p.username}, the email address of your account was changed to ${p.newEmail}. ` +
+    'If you did not do this, sign in, reset your password and check your sessions at once.';
+  const zh = [
+    `${p.username}，您好：`,
+    `您的账号邮箱已更改为 ${p.newEmail}。`,
+    '如果这不是您本人的操作，请立即登录、重置密码，并检查登录设备。',
+  ];
+  const text = [...zh, '', english].join('\n');
+  const html = `<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>邮箱已更改 / Email changed</title></head>
+<body style="font-family:sans-serif;line-height:1.6">
+${zh.map((line) => `<p>${escapeHtml(line)}</p>`).join('\n')}
+<p lang="en" style="color:#666">${escapeHtml(english)}</p>
+</body></html>`;
+  return { to: p.to, subject: '账号邮箱已更改 / Your email address was changed', text, html };
+}
+
 /** Renders a queued job into the message to send. */
 export function composeMail(job: MailJob, mail: AppConfig['mail']): MailMessage {
-  const link = activationLink(mail.activationUrl, job.code);
-  return activationMail({ to: job.to, username: job.username, link, ttlSeconds: mail.activationTtlSeconds });
+  switch (job.template) {
+    case 'activation': {
+      const link = activationLink(mail.activationUrl, job.code);
+      return activationMail({ to: job.to, username: job.username, link, ttlSeconds: mail.activationTtlSeconds });
+    }
+    case 'email_changed':
+      return emailChangedMail(job);
+  }
 }

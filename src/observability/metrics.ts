@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { AppError } from '../common/app-error.js';
+import { ProviderError, providerErrorToAppError } from '../common/errors/index.js';
 
 /** Routes that sign someone in, by method, for the login counters. */
 const LOGIN_ROUTES: Record<string, string> = {
@@ -50,7 +50,7 @@ export class Metrics {
       this.logins.inc({ method: login, outcome: status < 400 ? 'succeeded' : status < 500 ? 'failed' : 'error' });
   }
 
-  /** Times one provider call; the outcome label is `ok` or the AppError reason it ended with. */
+  /** Times one provider call; the outcome label is `ok` or the client-facing reason it ended with. */
   async timeUpstream<T>(provider: string, endpoint: string, call: () => Promise<T>): Promise<T> {
     const end = this.upstream.startTimer({ provider, endpoint });
     try {
@@ -58,7 +58,7 @@ export class Metrics {
       end({ outcome: 'ok' });
       return result;
     } catch (err) {
-      end({ outcome: err instanceof AppError ? err.reason : 'error' });
+      end({ outcome: err instanceof ProviderError ? providerErrorToAppError(err).reason : 'error' });
       throw err;
     }
   }

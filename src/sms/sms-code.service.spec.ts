@@ -1,6 +1,8 @@
 import { Redis } from 'ioredis';
+import { SecretBox } from '../common/secret-box.js';
 import { loadConfig } from '../config/config.js';
 import { SmsCodeService } from './sms-code.service.js';
+import { SmsJobs } from './sms-jobs.js';
 import { SmsRequestStore } from './sms-request.store.js';
 
 // The code store against the real Redis (database 14); the queue is swapped for a recorder.
@@ -8,10 +10,11 @@ const redis = new Redis('redis://127.0.0.1:6379/14');
 const jobs: Array<{ data: any; opts: any }> = [];
 const queue = { add: async (data: unknown, opts: unknown) => jobs.push({ data, opts }) };
 const config = loadConfig({ SMS_COOLDOWN: '60', SMS_DAILY_CAP: '3', SMS_IP_HOURLY_CAP: '100', SMS_MAX_ATTEMPTS: '5' });
-const service = new SmsCodeService(redis, queue as never, config, new SmsRequestStore(redis));
+const box = new SecretBox(config);
+const service = new SmsCodeService(redis, new SmsJobs(queue as never, config, box), config, new SmsRequestStore(redis));
 const phone = () =>
   `+861${3 + Math.floor(Math.random() * 7)}${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`;
-const lastCode = () => jobs[jobs.length - 1].data.code as string;
+const lastCode = () => box.open(jobs[jobs.length - 1].data.sealedCode);
 
 afterAll(() => redis.quit());
 
@@ -22,14 +25,17 @@ describe('SmsCodeService', () => {
     expect(issued).toEqual({ request_id: expect.stringMatching(/^[0-9a-f]{32}$/), expires_in: 180, resend_in: 60 });
     const job = jobs[jobs.length - 1];
     expect(job.data).toEqual({
+      kind: 'code',
       requestId: issued.request_id,
       phone: p,
-      code: expect.stringMatching(/^\d{6}$/),
+      sealedCode: expect.stringMatching(/^v1\./),
       ttlMinutes: 3,
     });
+    expect(lastCode()).toMatch(/^\d{6}$/);
+    expect(JSON.stringify(job.data)).not.toContain(lastCode());
     expect(job.opts).toMatchObject({ jobId: issued.request_id, attempts: 5, backoff: { type: 'exponential' } });
     const stored = await redis.hgetall(`sms:code:${p}`);
-    expect(Object.values(stored)).not.toContain(job.data.code);
+    expect(Object.values(stored)).not.toContain(lastCode());
   });
 
   it('lets exactly one of many concurrent requests for a phone through', async () => {

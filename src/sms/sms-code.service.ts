@@ -1,16 +1,13 @@
-import { InjectQueue } from '@nestjs/bull';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Queue } from 'bull';
 import type { Redis } from 'ioredis';
 import { createHmac, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
-import { Errors } from '../common/app-error.js';
 import { AppConfig } from '../config/config.js';
-import { confirmReplicated, SMS_QUEUE } from '../infra/queues.js';
 import { redisScript } from '../infra/redis-script.js';
 import { REDIS } from '../infra/redis.module.js';
 import { ipBucket } from '../limits/ip-bucket.js';
-import type { SmsJob } from './sms-job.js';
+import { SmsJobs } from './sms-jobs.js';
 import { smsKeys, SmsRequestStore } from './sms-request.store.js';
+import { fail, limited, type ErrorReason } from '../common/errors/index.js';
 
 // One round trip decides a code request: the per-phone cooldown (SET NX: of many concurrent requests one
 // wins), the per-IP and per-phone caps (a refused request gives its cooldown back), then the code's HMAC
@@ -52,7 +49,7 @@ export interface IssuedCode {
 export class SmsCodeService {
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
-    @InjectQueue(SMS_QUEUE) private readonly queue: Queue<SmsJob>,
+    private readonly smsJobs: SmsJobs,
     private readonly config: AppConfig,
     private readonly requests: SmsRequestStore,
   ) {}
@@ -71,14 +68,10 @@ export class SmsCodeService {
     ];
     const args = [requestId, cooldownSeconds, ipHourlyCap, dailyCap, this.digest(phone, code), codeTtlSeconds];
     const [outcome, wait] = (await ISSUE(this.redis, keys, args)) as [string, number];
-    if (outcome === 'cooldown') throw Errors.smsTooFrequent(Math.ceil(wait / 1000));
-    if (outcome !== 'ok') throw Errors.rateLimited(outcome, wait);
+    if (outcome === 'cooldown') throw limited('sms_too_frequent', Math.ceil(wait / 1000));
+    if (outcome !== 'ok') throw limited(outcome as ErrorReason, wait);
     try {
-      await this.queue.add(
-        { requestId, phone, code, ttlMinutes: Math.ceil(codeTtlSeconds / 60) },
-        this.jobOptions(requestId),
-      );
-      await confirmReplicated(this.queue, this.config);
+      await this.smsJobs.enqueueCode({ requestId, phone, code, ttlMinutes: Math.ceil(codeTtlSeconds / 60) });
     } catch (err) {
       await this.requests.releaseCooldown(phone, requestId);
       throw err;
@@ -91,25 +84,19 @@ export class SmsCodeService {
     const key = smsKeys.code(phone);
     const stored = (await BEGIN_VERIFY(this.redis, [key], [this.config.sms.maxAttempts])) as string | null;
     const expected = this.digest(phone, code);
-    if (!stored || !safeEqual(stored, expected)) throw Errors.smsCodeInvalid();
-    if ((await CONSUME(this.redis, [key], [stored])) !== 1) throw Errors.smsCodeInvalid();
+    if (!stored || !safeEqual(stored, expected)) throw fail('sms_code_invalid');
+    if ((await CONSUME(this.redis, [key], [stored])) !== 1) throw fail('sms_code_invalid');
+  }
+
+  /** The live code and cooldown of a phone that no account uses any more. */
+  async forget(phone: string): Promise<void> {
+    await this.redis.del(smsKeys.code(phone), smsKeys.cooldown(phone));
   }
 
   async status(requestId: string) {
     const status = /^[0-9a-f]{32}$/.test(requestId) ? await this.requests.get(requestId) : null;
-    if (!status) throw Errors.notFound('sms_request_not_found', 'No such SMS request');
+    if (!status) throw fail('sms_request_not_found');
     return status;
-  }
-
-  private jobOptions(requestId: string) {
-    const { retryAttempts, retryDelayMs } = this.config.sms;
-    return {
-      jobId: requestId,
-      attempts: retryAttempts,
-      backoff: { type: 'exponential', delay: retryDelayMs },
-      removeOnComplete: true,
-      removeOnFail: 1000,
-    };
   }
 
   private digest(phone: string, code: string): string {

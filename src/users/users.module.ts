@@ -1,13 +1,10 @@
 import { Module } from '@nestjs/common';
-import { IdentitiesModule } from '../identities/identities.module.js';
-import { UsersController } from './users.controller.js';
+import { ProfileCache } from './profile-cache.js';
 import { UsersService } from './users.service.js';
-import { ProfileService } from './profile.service.js';
 
+/** The user record: `users` and its cached profile view. */
 @Module({
-  imports: [IdentitiesModule],
-  controllers: [UsersController],
-  providers: [UsersService, ProfileService],
-  exports: [UsersService, ProfileService],
+  providers: [UsersService, ProfileCache],
+  exports: [UsersService, ProfileCache],
 })
 export class UsersModule {}

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
-import { Errors } from '../common/app-error.js';
+import { DataSource, type EntityManager } from 'typeorm';
+import { fail } from '../common/errors/index.js';
+import { PG, pgFailure } from '../database/pg-error.js';
 import { normalizePhone } from './phone.js';
+import { ProfileCache } from './profile-cache.js';
 import { User } from './user.entity.js';
 
 export interface NewUser {
@@ -14,23 +16,83 @@ export interface NewUser {
   avatar?: string | null;
 }
 
+/** The fields account flows may change; the password goes through `setPassword`. */
+export type UserChanges = Partial<
+  Pick<User, 'phone' | 'email' | 'emailVerified' | 'nickname' | 'avatar' | 'gender' | 'birthday' | 'signature'>
+>;
+
 const UNIQUE_INDEX_FIELD: Record<string, 'username' | 'phone' | 'email'> = {
   users_username_key: 'username',
   users_phone_key: 'phone',
   users_email_key: 'email',
 };
 
+/**
+ * The only writer of `users`. Every write maps a lost uniqueness race to a 409 and drops the cached profile;
+ * `manager` lets a caller put the write into its own transaction.
+ */
 @Injectable()
 export class UsersService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly profiles: ProfileCache,
+  ) {}
+
+  /** A transaction for writes to `users` together with rows that belong to the user (identities, tokens). */
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
+  }
 
   /** Inserts a user; the unique indexes decide races, and a lost race is a 409, never a 500. */
   async create(data: NewUser, manager: EntityManager = this.db.manager): Promise<User> {
     try {
       return await manager.save(manager.create(User, { ...data, emailVerified: false }));
     } catch (err) {
-      throw mapUniqueViolation(err);
+      throw uniqueViolationAsTaken(err);
     }
+  }
+
+  async update(userId: string, changes: UserChanges, manager: EntityManager = this.db.manager): Promise<void> {
+    let affected: number | undefined;
+    try {
+      ({ affected } = await manager.getRepository(User).update({ id: userId }, changes));
+    } catch (err) {
+      throw uniqueViolationAsTaken(err);
+    }
+    if (!affected) throw fail('account_gone');
+    await this.profiles.invalidate(userId);
+  }
+
+  async setPassword(userId: string, passwordHash: string, manager: EntityManager = this.db.manager): Promise<void> {
+    const { affected } = await manager.getRepository(User).update({ id: userId }, { passwordHash });
+    if (!affected) throw fail('account_gone');
+    await this.profiles.invalidate(userId);
+  }
+
+  /** Marks `email` verified if it is still the user's address; returns the username, or null when it is not. */
+  async markEmailVerified(userId: string, email: string): Promise<string | null> {
+    // Postgres answers an UPDATE … RETURNING through query() as [rows, affectedCount].
+    const [rows] = (await this.db.query(
+      `UPDATE users SET email_verified = true, updated_at = now() WHERE id = $1 AND lower(email) = $2 RETURNING username`,
+      [userId, email],
+    )) as [Array<{ username: string }>, number];
+    if (!rows.length) return null;
+    await this.profiles.invalidate(userId);
+    return rows[0].username;
+  }
+
+  /**
+   * Locks the row for the rest of `manager`'s transaction (so nothing can be bound to it meanwhile); false
+   * when it was gone already.
+   */
+  async lock(userId: string, manager: EntityManager): Promise<boolean> {
+    return Boolean(await manager.findOne(User, { where: { id: userId }, lock: { mode: 'pessimistic_write' } }));
+  }
+
+  /** Identities and refresh tokens go with the row (ON DELETE CASCADE). */
+  async delete(userId: string, manager: EntityManager = this.db.manager): Promise<void> {
+    await manager.delete(User, { id: userId });
+    await this.profiles.invalidate(userId);
   }
 
   /** 409 early for an identifier already taken, before an SMS code is spent on a doomed registration. */
@@ -43,18 +105,24 @@ export class UsersService {
       .orWhere('lower(u.email) = lower(:email)', { email: fields.email ?? '' })
       .getOne();
     if (!row) return;
-    if (fields.username && row.username.toLowerCase() === fields.username.toLowerCase()) throw Errors.taken('username');
-    if (fields.phone && row.phone === fields.phone) throw Errors.taken('phone');
-    throw Errors.taken('email');
+    if (fields.username && row.username.toLowerCase() === fields.username.toLowerCase()) throw fail('username_taken');
+    if (fields.phone && row.phone === fields.phone) throw fail('phone_taken');
+    throw fail('email_taken');
   }
 
   findById(id: string): Promise<User | null> {
     return this.db.getRepository(User).findOneBy({ id });
   }
 
-  /** With the password hash, for `has_password`. */
-  findByAccountId(id: string): Promise<User | null> {
-    return this.db.createQueryBuilder(User, 'u').addSelect('u.passwordHash').where('u.id = :id', { id }).getOne();
+  /** The user with its password hash, or 401 `account_gone`. */
+  async require(id: string, manager: EntityManager = this.db.manager): Promise<User> {
+    const user = await manager
+      .createQueryBuilder(User, 'u')
+      .addSelect('u.passwordHash')
+      .where('u.id = :id', { id })
+      .getOne();
+    if (!user) throw fail('account_gone');
+    return user;
   }
 
   findByPhone(phone: string): Promise<User | null> {
@@ -69,13 +137,15 @@ export class UsersService {
     if (account.includes('@')) return qb.where('lower(u.email) = lower(:email)', { email: account }).getOne();
     return qb.where('lower(u.username) = lower(:username)', { username: account }).getOne();
   }
+
+  /** For writers of other tables whose changes show in the profile (identities). */
+  invalidateProfile(userId: string): Promise<void> {
+    return this.profiles.invalidate(userId);
+  }
 }
 
-export function mapUniqueViolation(err: unknown): unknown {
-  if (err instanceof QueryFailedError) {
-    const driverError = err.driverError as { code?: string; constraint?: string };
-    const field = driverError.code === '23505' ? UNIQUE_INDEX_FIELD[driverError.constraint ?? ''] : undefined;
-    if (field) return Errors.taken(field);
-  }
-  return err;
+function uniqueViolationAsTaken(err: unknown): unknown {
+  const failure = pgFailure(err);
+  const field = failure?.code === PG.uniqueViolation ? UNIQUE_INDEX_FIELD[failure.constraint ?? ''] : undefined;
+  return field ? fail(`${field}_taken` as const) : err;
 }

@@ -76,7 +76,10 @@ describeBrowser('Weibo in the browser', () => {
     await page.click('#password-form button[type="submit"]');
     await page.locator('[data-provider="weibo"]', { hasText: '浏览器测试老用户' }).waitFor();
 
-    page.once('dialog', (dialog) => void dialog.accept());
+    // The unlink is confirmed, then the password is asked for (a sensitive change needs a fresh proof).
+    const answerDialogs = (dialog: { type(): string; accept(text?: string): Promise<void> }) =>
+      void dialog.accept(dialog.type() === 'prompt' ? PASSWORD : undefined);
+    page.on('dialog', answerDialogs);
     await page.click('[data-provider="weibo"] button', { noWaitAfter: true });
     await page.locator('#notice', { hasText: '已解除微博绑定' }).waitFor();
     await page.locator('[data-provider="weibo"]', { hasText: '微博：未绑定' }).waitFor();

@@ -12,6 +12,8 @@ import {
   sql,
   stack,
   until,
+  pkce,
+  reauthToken,
 } from '../support/client.js';
 
 afterAll(closeClients);
@@ -139,10 +141,29 @@ describe('PUT /v1/users/me/password', () => {
   });
 
   it('lets an account without a password (WeChat) set its first one', async () => {
-    const { code } = await fakeCall<{ code: string }>(stack.fakes.wechat, 'POST', '/_fake/codes', {});
+    const mint = (body: object) =>
+      fakeCall<{ code: string; openid: string }>(stack.fakes.wechat, 'POST', '/_fake/codes', body);
+    const { code, openid } = await mint({});
     const wechat = (await call('POST', '/v1/users/wechat/login', { code })).body.data;
     expect((await me(wechat.token)).body.data.has_password).toBe(false);
-    const answer = await change(wechat.token, { password: NEW_PASSWORD });
+    // A first password is sensitive: the proof is a fresh wx.login code of the account's own WeChat.
+    const proof = await call(
+      'POST',
+      '/v1/users/me/reauth',
+      { wechat_code: (await mint({ openid })).code },
+      {
+        token: wechat.token,
+      },
+    );
+    const answer = await call(
+      'PUT',
+      '/v1/users/me/password',
+      { password: NEW_PASSWORD },
+      {
+        token: wechat.token,
+        reauth: proof.body.data.reauth_token,
+      },
+    );
     expect(answer.status).toBe(200);
     expect((await me(answer.body.data.token)).body.data.has_password).toBe(true);
     expect((await login(wechat.username, NEW_PASSWORD)).status).toBe(200);
@@ -150,7 +171,8 @@ describe('PUT /v1/users/me/password', () => {
 });
 
 describe('PUT /v1/users/me/phone', () => {
-  const change = (token: string, body: object) => call('PUT', '/v1/users/me/phone', body, { token });
+  const change = async (token: string, body: object) =>
+    call('PUT', '/v1/users/me/phone', body, { token, reauth: await reauthToken(token, PASSWORD) });
 
   it('changes the phone with a code sent to the new phone', async () => {
     const user = await account();
@@ -184,7 +206,8 @@ describe('PUT /v1/users/me/phone', () => {
 });
 
 describe('PUT /v1/users/me/email', () => {
-  const change = (token: string, email: string) => call('PUT', '/v1/users/me/email', { email }, { token });
+  const change = async (token: string, email: string) =>
+    call('PUT', '/v1/users/me/email', { email }, { token, reauth: await reauthToken(token, PASSWORD) });
 
   it('changes the email, unverified, and mails an activation link to the new address', async () => {
     const user = await account();
@@ -329,8 +352,8 @@ describe('sessions', () => {
     expect(await revoke(user.token, sid(phone.token))).toMatchObject({ status: 200, body: { code: 200, data: {} } });
     expect((await refresh(rotated.body.data.refresh_token)).status).toBe(401);
     expect((await list(user.token)).map((s) => s.id).sort()).toEqual([sid(user.token), sid(laptop.token)].sort());
-    // An access token of a revoked session lives out its short lifetime.
-    expect((await me(phone.token)).status).toBe(200);
+    // The revoked session's access token dies with it.
+    expect((await me(phone.token)).body).toMatchObject({ code: 10132, error: { reason: 'session_revoked' } });
 
     expect((await revoke(user.token, 'all')).status).toBe(200);
     expect((await refresh(laptop.refresh_token)).status).toBe(401);
@@ -360,11 +383,15 @@ describe('DELETE /v1/users/me', () => {
 
   /** The signed-in Weibo link of weibo.e2e-spec.ts: authorize with the token, then the callback with it. */
   async function linkWeibo(token: string, uid: string) {
-    const start = await call('GET', '/v1/users/weibo/authorization', undefined, { token });
+    const { verifier, challenge } = pkce();
+    const reauth = await reauthToken(token, PASSWORD);
+    const path = `/v1/users/weibo/authorization?code_challenge=${challenge}`;
+    const start = await call('GET', path, undefined, { token, reauth });
     const url = new URL(start.body.data.oauth_url);
     url.searchParams.set('uid', uid);
     const redirect = await fetch(url, { redirect: 'manual' });
     const query = new URL(redirect.headers.get('location') ?? '').searchParams;
+    query.set('code_verifier', verifier);
     const linked = await call('GET', `/v1/users/weibo/users?${query}`, undefined, { token });
     expect(linked.status).toBe(200);
   }
@@ -421,8 +448,10 @@ describe('DELETE /v1/users/me', () => {
 
 describe('bad input on every new route', () => {
   let token = '';
+  let reauth = '';
   beforeAll(async () => {
     token = (await account()).token;
+    reauth = await reauthToken(token, PASSWORD);
   });
 
   const routes: Array<[string, string, Record<string, unknown>, boolean]> = [
@@ -435,7 +464,7 @@ describe('bad input on every new route', () => {
   ];
 
   describe.each(routes)('%s %s', (method, path, valid, authed) => {
-    const opts = () => (authed ? { token } : {});
+    const opts = () => (authed ? { token, reauth } : {});
 
     it('rejects malformed JSON with 400 malformed_json', async () => {
       const answer = await call(method, path, undefined, { ...opts(), raw: '{"phone": ' });

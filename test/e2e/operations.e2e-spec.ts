@@ -5,7 +5,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { freePort, startProcess, stopProcess, waitReady } from '../support/stack.js';
-import { call, closeClients, newIp, newPhone, ronglian, stack, until } from '../support/client.js';
+import { call, closeClients, newIp, newPhone, pkce, ronglian, stack, until } from '../support/client.js';
 
 const env = {
   ...stack.env,
@@ -110,7 +110,10 @@ describe('graceful shutdown', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ endpoint: 'access_token', mode: 'hang', times: 1 }),
     });
-    const auth = (await (await fetch(`${apiB.url}/v1/users/weibo/authorization`)).json()) as any;
+    const { verifier, challenge } = pkce();
+    const auth = (await (
+      await fetch(`${apiB.url}/v1/users/weibo/authorization?code_challenge=${challenge}`)
+    ).json()) as any;
     const oauthUrl = new URL(auth.data.oauth_url);
     const minted = await fetch(`${stack.fakes.weibo}/_fake/codes`, {
       method: 'POST',
@@ -118,7 +121,8 @@ describe('graceful shutdown', () => {
       body: JSON.stringify({ uid: '1000000003', redirect_uri: oauthUrl.searchParams.get('redirect_uri') }),
     });
     const { code } = (await minted.json()) as { code: string };
-    const inFlight = fetch(`${apiB.url}/v1/users/weibo/users?code=${code}&state=${oauthUrl.searchParams.get('state')}`);
+    const state = oauthUrl.searchParams.get('state') ?? '';
+    const inFlight = fetch(`${apiB.url}/v1/users/weibo/users?code=${code}&state=${state}&code_verifier=${verifier}`);
     await new Promise((r) => setTimeout(r, 200));
     const exited = new Promise<number | null>((resolve) => apiB.proc.once('exit', (code) => resolve(code)));
     apiB.proc.kill('SIGTERM');

@@ -6,6 +6,8 @@ import {
   fakeCall,
   newPhone,
   newUsername,
+  pkce,
+  reauthToken,
   redis,
   register,
   requestCode,
@@ -29,22 +31,35 @@ const weibo = {
   stats: () => fakeCall<Record<string, number>>(stack.fakes.weibo, 'GET', '/_fake/stats'),
 };
 
+/** Starts a login (or a link, with a token); the state and the verifier the browser keeps. */
+async function start(token?: string) {
+  const { verifier, challenge } = pkce();
+  // Linking to a signed-in account is sensitive: it needs a fresh proof of the owner.
+  const reauth = token ? await reauthToken(token, PASSWORD) : undefined;
+  const path = `/v1/users/weibo/authorization?code_challenge=${challenge}`;
+  const answer = await call('GET', path, undefined, { token, reauth });
+  expect(answer.status).toBe(200);
+  const url = new URL(answer.body.data.oauth_url);
+  return { url, state: url.searchParams.get('state') ?? '', code_verifier: verifier };
+}
+
 /** What the SPA does: get the URL, let the (fake) user authorize, read the callback page's query. */
 async function authorize(
   uid: string,
   token?: string,
   extra: Record<string, string> = {},
 ): Promise<Record<string, string>> {
-  const answer = await call('GET', '/v1/users/weibo/authorization', undefined, { token });
-  expect(answer.status).toBe(200);
-  const url = new URL(answer.body.data.oauth_url);
+  const { url, code_verifier } = await start(token);
   for (const [name, value] of Object.entries({ uid, ...extra })) url.searchParams.set(name, value);
   const redirect = await fetch(url, { redirect: 'manual' });
-  return Object.fromEntries(new URL(redirect.headers.get('location') ?? '').searchParams);
+  return { ...Object.fromEntries(new URL(redirect.headers.get('location') ?? '').searchParams), code_verifier };
 }
 
-const newState = async () =>
-  new URL((await call('GET', '/v1/users/weibo/authorization')).body.data.oauth_url).searchParams.get('state') ?? '';
+/** A fresh state with its verifier, for callbacks built by hand. */
+const newState = async () => {
+  const { state, code_verifier } = await start();
+  return { state, code_verifier };
+};
 const callback = (query: Record<string, string>, token?: string) =>
   call('GET', `/v1/users/weibo/users?${new URLSearchParams(query)}`, undefined, { token });
 
@@ -90,8 +105,7 @@ describe('first Weibo login, then a new account', () => {
   let username = '';
 
   it('hands out a single-use state kept in Redis for 10 minutes', async () => {
-    const answer = await call('GET', '/v1/users/weibo/authorization');
-    const url = new URL(answer.body.data.oauth_url);
+    const { url } = await start();
     expect(`${url.origin}${url.pathname}`).toBe(`${stack.fakes.weibo}/oauth2/authorize`);
     expect(Object.fromEntries(url.searchParams)).toEqual({
       client_id: '3456789012',
@@ -287,7 +301,8 @@ describe('signed-in linking and unlinking', () => {
       [uid],
     );
     const before = (await weibo.revoked()).length;
-    const answer = await call('DELETE', '/v1/users/me/identities/weibo', undefined, { token: owner.token });
+    const reauth = await reauthToken(owner.token, PASSWORD);
+    const answer = await call('DELETE', '/v1/users/me/identities/weibo', undefined, { token: owner.token, reauth });
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({ code: 200, data: {} });
     const revoked = await until(async () => {
@@ -298,16 +313,18 @@ describe('signed-in linking and unlinking', () => {
     expect(sealed).not.toContain(revoked);
     expect(await sql(`SELECT 1 FROM identities WHERE provider = 'weibo' AND provider_uid = $1`, [uid])).toEqual([]);
     expect((await call('GET', '/v1/users/me', undefined, { token: owner.token })).body.data.identities).toEqual([]);
-    expect((await call('DELETE', '/v1/users/me/identities/weibo', undefined, { token: owner.token })).status).toBe(404);
+    expect(
+      (await call('DELETE', '/v1/users/me/identities/weibo', undefined, { token: owner.token, reauth })).status,
+    ).toBe(404);
   });
 
   it('refuses to unlink the only way to sign in (409)', async () => {
     const weiboOnly = await bindNewAccount(await ticketFor(newUid()));
+    const token = weiboOnly.answer.body.data.token as string;
+    const reauth = await reauthToken(token, PASSWORD);
     // No API removes a password and a phone yet: make this a Weibo-only account directly.
     await sql('UPDATE users SET password_hash = NULL, phone = NULL WHERE username = $1', [weiboOnly.username]);
-    const answer = await call('DELETE', '/v1/users/me/identities/weibo', undefined, {
-      token: weiboOnly.answer.body.data.token,
-    });
+    const answer = await call('DELETE', '/v1/users/me/identities/weibo', undefined, { token, reauth });
     expect(answer.status).toBe(409);
     expect(answer.body).toMatchObject({ code: 10128, error: { reason: 'last_sign_in_method' } });
   });
@@ -334,17 +351,17 @@ describe('attacks on the callback', () => {
   it('refuses a reused Weibo code (21325)', async () => {
     const query = await authorize(newUid());
     expect((await callback(query)).status).toBe(200);
-    const reused = await callback({ code: query.code, state: await newState() });
+    const reused = await callback({ code: query.code, ...(await newState()) });
     expect(reused.status).toBe(400);
     expect(reused.body).toMatchObject({ code: 10127, error: { reason: 'weibo_code_invalid' } });
   });
 
   it('answers a missing code and a denial with 400, spending the state', async () => {
-    const state = await newState();
-    const missing = await callback({ state });
+    const fresh = await newState();
+    const missing = await callback(fresh);
     expect(missing.status).toBe(400);
     expect(missing.body.code).toBe(10126);
-    expect(await redis().exists(`weibo:state:${state}`)).toBe(0);
+    expect(await redis().exists(`weibo:state:${fresh.state}`)).toBe(0);
     const denied = await callback(await authorize(newUid(), undefined, { deny: '1' }));
     expect(denied.status).toBe(400);
     expect(denied.body).toMatchObject({ code: 10123, error: { reason: 'weibo_access_denied' } });

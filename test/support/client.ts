@@ -1,6 +1,6 @@
 /** What e2e specs use to talk to the running stack: the API, the fakes, PostgreSQL and Redis. */
 import { readFileSync } from 'node:fs';
-import { randomInt } from 'node:crypto';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import type { RedisTopology } from '../../src/config/config.js';
@@ -20,6 +20,8 @@ export interface CallOptions {
   ip?: string;
   headers?: Record<string, string>;
   raw?: string;
+  /** A `reauth_token`, sent as `X-Reauth-Token`. */
+  reauth?: string;
 }
 
 let ipCounter = randomInt(1, 200);
@@ -36,6 +38,7 @@ export async function call<T = any>(
 ): Promise<Answer<T>> {
   const headers: Record<string, string> = { 'x-forwarded-for': opts.ip ?? newIp(), ...opts.headers };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  if (opts.reauth) headers['x-reauth-token'] = opts.reauth;
   if (body !== undefined || opts.raw !== undefined) headers['content-type'] ??= 'application/json';
   const response = await fetch(`${stack.api}${path}`, {
     method,
@@ -143,4 +146,17 @@ export async function closeClients(): Promise<void> {
   pool = undefined;
   redisClient?.disconnect();
   redisClient = undefined;
+}
+
+/** The browser's PKCE-style pair for a Weibo login (RFC 7636 S256). */
+export function pkce(): { verifier: string; challenge: string } {
+  const verifier = randomBytes(32).toString('base64url');
+  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+}
+
+/** A step-up `reauth_token` for the session of `token`, proved by the password. */
+export async function reauthToken(token: string, password: string): Promise<string> {
+  const answer = await call('POST', '/v1/users/me/reauth', { password }, { token });
+  if (answer.status !== 200) throw new Error(`reauth failed: ${JSON.stringify(answer.body)}`);
+  return answer.body.data.reauth_token as string;
 }

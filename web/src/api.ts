@@ -44,7 +44,11 @@ let refreshing: Promise<boolean> | null = null;
 interface Options {
   auth?: boolean;
   retried?: boolean;
+  reauthed?: boolean;
 }
+
+/** The step-up token of this page's session (docs/security.md), asked for when a route answers reauth_required. */
+let reauth: string | null = null;
 
 export async function api<T>(method: string, path: string, body?: unknown, opts: Options = {}): Promise<Answer<T>> {
   const headers: Record<string, string> = { accept: 'application/json' };
@@ -52,6 +56,7 @@ export async function api<T>(method: string, path: string, body?: unknown, opts:
   if (opts.auth) {
     const token = await accessToken();
     if (token) headers.authorization = `Bearer ${token}`;
+    if (reauth) headers['x-reauth-token'] = reauth;
   }
   let res: Response;
   try {
@@ -66,6 +71,15 @@ export async function api<T>(method: string, path: string, body?: unknown, opts:
     return api<T>(method, path, body, { ...opts, retried: true });
   }
   const error = json?.error ?? {};
+  if (
+    res.status === 403 &&
+    opts.auth &&
+    !opts.reauthed &&
+    error.reason === 'reauth_required' &&
+    (await reauthenticate())
+  ) {
+    return api<T>(method, path, body, { ...opts, reauthed: true });
+  }
   throw new ApiError({
     status: res.status,
     code: typeof json?.code === 'number' ? json.code : res.status,
@@ -74,6 +88,15 @@ export async function api<T>(method: string, path: string, body?: unknown, opts:
     fields: error.fields,
     retryAfter: Number(res.headers.get('retry-after')) || undefined,
   });
+}
+
+/** Asks for the password and trades it for a reauth token; false when the user gives none. */
+async function reauthenticate(): Promise<boolean> {
+  const password = prompt('为了账号安全，请输入登录密码确认是本人操作');
+  if (!password) return false;
+  const { data } = await api<{ reauth_token: string }>('POST', '/v1/users/me/reauth', { password }, { auth: true });
+  reauth = data.reauth_token;
+  return true;
 }
 
 export const signedIn = (): boolean => Boolean(localStorage.getItem(REFRESH_KEY));

@@ -5,7 +5,7 @@
 import { ApiError, api, saveTokens, signOut, type Tokens } from './api';
 import { reasonText } from './messages';
 import { $, onSubmit, say, smsButton, tabs } from './ui';
-import { LINK_FLAG, STATE_KEY } from './weibo';
+import { LINK_FLAG, STATE_KEY, VERIFIER_KEY } from './weibo';
 
 interface BindOffer {
   bind_ticket: string;
@@ -19,6 +19,8 @@ sessionStorage.removeItem(LINK_FLAG);
 const query = location.search.slice(1);
 const expectedState = sessionStorage.getItem(STATE_KEY);
 sessionStorage.removeItem(STATE_KEY);
+const verifier = sessionStorage.getItem(VERIFIER_KEY) ?? '';
+sessionStorage.removeItem(VERIFIER_KEY);
 const startedHere = Boolean(expectedState) && new URLSearchParams(query).get('state') === expectedState;
 // The code and state are single use: keep them out of the history and of any Referer.
 history.replaceState(null, '', location.pathname);
@@ -54,7 +56,8 @@ async function main(): Promise<void> {
     return;
   }
   try {
-    const answer = await api<Tokens | BindOffer>('GET', `/v1/users/weibo/users?${query}`, undefined, { auth: linking });
+    const path = `/v1/users/weibo/users?${query}&code_verifier=${verifier}`;
+    const answer = await api<Tokens | BindOffer>('GET', path, undefined, { auth: linking });
     if (answer.code === 201) offerBind(answer.data as BindOffer);
     else await signedInWith(answer.data as Tokens, linking ? '微博已绑定' : '登录成功，正在跳转…');
   } catch (err) {

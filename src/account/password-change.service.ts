@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service.js';
+import type { SignedIn } from '../auth/auth.service.js';
+import { CredentialsService } from '../auth/credentials.service.js';
+import type { AuthUser } from '../auth/jwt-auth.guard.js';
+import { PasswordHasher } from '../auth/password.hasher.js';
+import { SessionsService } from '../auth/sessions.service.js';
+import { TokensService } from '../auth/tokens.service.js';
+import { invalid } from '../common/errors/index.js';
+import type { RequestMeta } from '../common/request-context.js';
+import { UsersService } from '../users/users.service.js';
+import type { PasswordChangeDto } from './account.dto.js';
+
+/**
+ * `PUT /v1/users/me/password`: every session ends and a new one starts, in one transaction. The old password
+ * is checked by the credentials check, under the login limits of the username (same counters).
+ */
+@Injectable()
+export class PasswordChangeService {
+  constructor(
+    private readonly users: UsersService,
+    private readonly hasher: PasswordHasher,
+    private readonly tokens: TokensService,
+    private readonly sessions: SessionsService,
+    private readonly credentials: CredentialsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async change(auth: AuthUser, dto: PasswordChangeDto, meta: RequestMeta): Promise<SignedIn> {
+    const user = await this.users.require(auth.id);
+    const hadPassword = Boolean(user.passwordHash);
+    if (hadPassword) {
+      if (dto.old_password === undefined) throw invalid({ old_password: 'is required to change an existing password' });
+      await this.credentials.assertPassword(user, user.username, dto.old_password, meta.ip);
+    }
+    const passwordHash = await this.hasher.hash(dto.password);
+    const { pair, ended } = await this.users.transaction(async (m) => {
+      await this.users.setPassword(user.id, passwordHash, m);
+      const ended = await this.sessions.endAll(user.id, null, m);
+      return { pair: await this.tokens.issue(user.id, meta, undefined, m), ended };
+    });
+    // The caller's own session is replaced by the new pair; every other one ends at once.
+    await this.sessions.ended(ended.filter((id) => id !== auth.sessionId));
+    await this.audit.record('password_changed', user.id, meta, { first: !hadPassword });
+    return { username: user.username, ...pair };
+  }
+}

@@ -1,0 +1,32 @@
+import { Controller, Delete, Get, HttpCode, Param, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ReqMeta, type RequestMeta } from '../common/request-context.js';
+import { CurrentUser, JwtAuthGuard, type AuthUser } from '../auth/jwt-auth.guard.js';
+import { SessionsService } from '../auth/sessions.service.js';
+
+@ApiTags('sessions')
+@ApiBearerAuth()
+@Controller('v1/users/me/sessions')
+@UseGuards(JwtAuthGuard)
+export class SessionsController {
+  constructor(private readonly sessions: SessionsService) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'Live sign-in sessions (refresh-token families); `current` marks the one of this access token',
+  })
+  async list(@CurrentUser() user: AuthUser) {
+    return { sessions: await this.sessions.list(user) };
+  }
+
+  @Delete(':id')
+  @HttpCode(200)
+  @ApiParam({ name: 'id', description: 'a session id, or `all` for every session but the current one' })
+  @ApiOperation({
+    summary: 'End a session: its refresh and access tokens stop working at once',
+  })
+  async revoke(@CurrentUser() user: AuthUser, @Param('id') id: string, @ReqMeta() meta: RequestMeta) {
+    await this.sessions.revoke(user, id, meta);
+    return {};
+  }
+}
