@@ -5,6 +5,7 @@
 import Bull from 'bull';
 import { Cluster } from 'ioredis';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { SecretBox } from '../../../src/common/secret-box.js';
 import { loadConfig } from '../../../src/config/config.js';
 import { queueKeyPrefix, SMS_QUEUE } from '../../../src/infra/queues.js';
 import { createRedis, type RedisClient } from '../../../src/infra/redis-factory.js';
@@ -110,8 +111,10 @@ describeCluster('Bull queues on a Redis Cluster', () => {
   it('delivers a job through the worker to Ronglian, with every key of the queue in one slot', async () => {
     const requestId = randomUUID().replaceAll('-', '');
     const to = phone();
+    // A code job as the API queues it (src/sms/sms-jobs.ts): the code sealed with the service's key.
+    const sealedCode = new SecretBox(loadConfig(stack.env)).seal('246810');
     await queue.add(
-      { requestId, phone: to, code: '246810', ttlMinutes: 3 },
+      { kind: 'code', requestId, phone: to, sealedCode, ttlMinutes: 3 },
       { jobId: requestId, removeOnComplete: true },
     );
     const messages = await until(async () => {
