@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import pg from 'pg';
 import { Redis } from 'ioredis';
+import type { RedisTopology } from '../../src/config/config.js';
+import { createRedis } from '../../src/infra/redis-factory.js';
 import type { Stack } from './stack.js';
 
 export const stack = JSON.parse(readFileSync(process.env.E2E_STACK_FILE ?? '', 'utf8')) as Omit<Stack, 'children'>;
@@ -133,7 +135,12 @@ export async function sql<T = any>(text: string, params: unknown[] = []): Promis
 }
 
 let redisClient: Redis | undefined;
-export const redis = () => (redisClient ??= new Redis(stack.redisUrl));
+/** The service's Redis; on a Cluster or Sentinel run (E2E_REDIS) reached the way the service reaches it. */
+export const redis = () => (redisClient ??= topologyClient() ?? new Redis(stack.redisUrl));
+const topologyClient = () => {
+  const topology = (stack as { redisTopology?: RedisTopology }).redisTopology;
+  return topology ? (createRedis(topology) as Redis) : undefined;
+};
 
 export async function closeClients(): Promise<void> {
   await pool?.end();

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 const run = process.pid;
 export const E2E_DATABASE_NAME = `auth_e2e_${run}`;
 export const E2E_STATE_FILE = join(tmpdir(), `nest-auth-e2e-${run}.json`);
+export const E2E_API_LOG = join(tmpdir(), `nest-auth-e2e-${run}-api.log`);
 export const E2E_REDIS_URL = `redis://127.0.0.1:6379/${1 + (run % 15)}`;
 
 /** The service's configuration under test: short retry delays, small caps so limits can be reached. */
