@@ -1,5 +1,6 @@
 import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
+import { CaptchaModule } from '../captcha/captcha.module.js';
 import { SMS_QUEUE } from '../infra/queues.js';
 import { RonglianClient } from './ronglian.client.js';
 import { SmsCodeController } from './sms-code.controller.js';
@@ -12,7 +13,7 @@ const queue = BullModule.registerQueue({ name: SMS_QUEUE });
 
 /** API side: issue and verify codes, enqueue their delivery. */
 @Module({
-  imports: [queue],
+  imports: [queue, CaptchaModule],
   controllers: [SmsCodeController],
   providers: [SmsCodeService, SmsRequestStore],
   exports: [SmsCodeService],
