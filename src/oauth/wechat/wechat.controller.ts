@@ -58,7 +58,11 @@ export class WechatController {
   @ApiOperation({ summary: 'Mini-program login with a wx.login code; creates the account on first use (is_new)' })
   async login(@Body() dto: WechatLoginDto, @ReqMeta() meta: RequestMeta) {
     // Counted before WeChat is asked, so a flood of codes never reaches jscode2session (docs/abuse.md).
-    const perIp = await this.limiter.hit(`wechat:login:ip:${ipBucket(meta.ip)}`, this.config.wechatLoginIpHourlyCap, 3600);
+    const perIp = await this.limiter.hit(
+      `wechat:login:ip:${ipBucket(meta.ip)}`,
+      this.config.wechatLoginIpHourlyCap,
+      3600,
+    );
     if (!perIp.allowed) throw limited('wechat_login_limit', perIp.retryAfter);
     const { nickName, avatarUrl } = dto.userinfo ?? {};
     return this.wechat.login(dto.code, dto.userinfo && { nickName, avatarUrl }, meta);
