@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CaptchaField } from '../captcha/captcha-field.js';
 import { CurrentUser, JwtAuthGuard, type AuthUser } from '../auth/jwt-auth.guard.js';
+import { CaptchaField } from '../captcha/captcha-field.js';
 import { ReqMeta, type RequestMeta } from '../common/request-context.js';
 import { ReauthDto } from './account.dto.js';
 import { ReauthService } from './reauth.service.js';

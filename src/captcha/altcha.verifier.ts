@@ -1,7 +1,7 @@
+import { createHmac } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { createChallenge, randomInt, verifySolution, type Challenge, type Solution } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/pbkdf2';
-import { createHmac } from 'node:crypto';
 import { AppConfig } from '../config/config.js';
 import { CAPTCHA_MAX_CHARS, type CaptchaVerifier } from './captcha-verifier.js';
 import { SpentCaptchas } from './spent-captchas.store.js';

@@ -1,18 +1,18 @@
+import { createHmac, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
 import { InjectQueue } from '@nestjs/bull';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bull';
 import type { Redis } from 'ioredis';
-import { createHmac, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
+import { CaptchaPolicy } from '../captcha/captcha.policy.js';
+import { AppError, fail, limited, type ErrorReason } from '../common/errors/index.js';
 import { AppConfig } from '../config/config.js';
 import { SMS_QUEUE } from '../infra/queues.js';
 import { redisScript } from '../infra/redis-script.js';
 import { REDIS } from '../infra/redis.module.js';
-import { CaptchaPolicy } from '../captcha/captcha.policy.js';
 import { ipBuckets } from '../limits/ip-bucket.js';
 import { Metrics, type SmsRefusal } from '../observability/metrics.js';
 import type { SmsJob } from './sms-job.js';
 import { smsKeys, SmsRequestStore } from './sms-request.store.js';
-import { AppError, fail, limited, type ErrorReason } from '../common/errors/index.js';
 
 // One round trip decides a code request: the per-phone cooldown (SET NX: of many concurrent requests one
 // wins), then the caps per IP bucket, per network (/24, /48), per phone and day, and for the whole site.

@@ -72,23 +72,23 @@ export class UsersService {
   /**
    * Marks `email` verified if it is still the user's address; returns the username, or null when it is not.
    * In the same transaction every other account's unverified claim on the address is dropped: an unverified
-   * address reserves nothing (docs/security.md "Unverified email").
+   * address reserves nothing (docs/security.md "No account enumeration").
    */
   async markEmailVerified(userId: string, email: string): Promise<string | null> {
     const outcome = await this.db
       .transaction(async (m) => {
         // Postgres answers an UPDATE … RETURNING through query() as [rows, affectedCount].
-        const [rows] = (await m.query(
+        const [rows] = await m.query<[Array<{ username: string }>, number]>(
           `UPDATE users SET email_verified = true, updated_at = now() WHERE id = $1 AND lower(email) = lower($2)
            RETURNING username`,
           [userId, email],
-        )) as [Array<{ username: string }>, number];
+        );
         if (!rows.length) return null;
-        const [others] = (await m.query(
+        const [others] = await m.query<[Array<{ id: string }>, number]>(
           `UPDATE users SET email = NULL, updated_at = now()
            WHERE lower(email) = lower($1) AND NOT email_verified AND id <> $2 RETURNING id`,
           [email, userId],
-        )) as [Array<{ id: string }>, number];
+        );
         return { username: rows[0].username, cleared: others.map((o) => o.id) };
       })
       .catch((err: unknown) => {

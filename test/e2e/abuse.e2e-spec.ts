@@ -6,7 +6,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { createHash, randomInt } from 'node:crypto';
-import { freePort, startProcess, stopProcess, waitReady } from '../support/stack.js';
+import { solveCaptcha } from '../support/captcha-solver.js';
 import {
   call,
   callApi,
@@ -25,7 +25,7 @@ import {
   until,
   type CallOptions,
 } from '../support/client.js';
-import { solveCaptcha } from '../support/captcha-solver.js';
+import { freePort, startProcess, stopProcess, waitReady } from '../support/stack.js';
 
 const PASSWORD = 'correct horse battery';
 const procs: ChildProcess[] = [];

@@ -1,8 +1,8 @@
 /** What e2e specs use to talk to the running stack: the API, the fakes, PostgreSQL and Redis. */
-import { readFileSync } from 'node:fs';
 import { createHash, randomBytes, randomInt } from 'node:crypto';
-import pg from 'pg';
+import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
+import pg from 'pg';
 import type { Stack } from './stack.js';
 
 export const stack = JSON.parse(readFileSync(process.env.E2E_STACK_FILE ?? '', 'utf8')) as Omit<Stack, 'children'>;

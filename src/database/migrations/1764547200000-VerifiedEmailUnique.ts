@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * An unverified email address reserves nothing (docs/security.md "Unverified email"): only verified addresses
+ * An unverified email address reserves nothing (docs/security.md "No account enumeration"): only verified addresses
  * are unique. Lookups by address keep a plain index.
  */
 export class VerifiedEmailUnique1764547200000 implements MigrationInterface {

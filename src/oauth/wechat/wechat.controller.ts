@@ -57,7 +57,7 @@ export class WechatController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Mini-program login with a wx.login code; creates the account on first use (is_new)' })
   async login(@Body() dto: WechatLoginDto, @ReqMeta() meta: RequestMeta) {
-    // Counted before WeChat is asked, so a flood of codes never reaches jscode2session (docs/abuse.md).
+    // Counted before WeChat is asked, so a flood of codes never reaches jscode2session (docs/abuse.md, "WeChat login per IP").
     const perIp = await this.limiter.hit(
       `wechat:login:ip:${ipBucket(meta.ip)}`,
       this.config.wechatLoginIpHourlyCap,
