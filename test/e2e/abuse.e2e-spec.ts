@@ -421,10 +421,8 @@ async function weiboTicket(uid: string): Promise<string> {
   url.searchParams.set('uid', uid);
   const redirect = await fetch(url, { redirect: 'manual' });
   const query = Object.fromEntries(new URL(redirect.headers.get('location') ?? '').searchParams);
-  const answer = await call(
-    'GET',
-    `/v1/users/weibo/users?${new URLSearchParams({ ...query, code_verifier: verifier })}`,
-  );
+  const callback = new URLSearchParams({ ...query, code_verifier: verifier }).toString();
+  const answer = await call('GET', `/v1/users/weibo/users?${callback}`);
   expect(answer.body.code).toBe(201);
   return answer.body.data.bind_ticket as string;
 }
