@@ -48,7 +48,7 @@ export class AppConfig {
   wechatLoginIpHourlyCap: number;
   hashing: AbuseSettings['hashing'];
   sms: {
-    driver: 'ronglian' | 'log';
+    driver: SmsDriver;
     /** Run the SMS consumer inside the API process (development convenience). */
     inlineWorker: boolean;
     codeSecret: string;
@@ -61,14 +61,9 @@ export class AppConfig {
     retryDelayMs: number;
     workerConcurrency: number;
   };
-  ronglian: {
-    baseUrl: string;
-    accountSid: string;
-    authToken: string;
-    appId: string;
-    templateId: string;
-    timeoutMs: number;
-  };
+  ronglian: RonglianConfig;
+  aliyun: AliyunSmsConfig;
+  tencent: TencentSmsConfig;
   login: { accountMaxFailures: number; ipMaxFailures: number; windowSeconds: number };
   weibo: {
     clientId: string;
@@ -101,6 +96,44 @@ export class AppConfig {
   encryption: { current: number; keys: Record<number, Buffer> };
 }
 
+// ---- SMS providers (docs/providers/*.md) ----
+export type SmsDriver = 'ronglian' | 'aliyun' | 'tencent' | 'log';
+
+export interface RonglianConfig {
+  baseUrl: string;
+  accountSid: string;
+  authToken: string;
+  appId: string;
+  templateId: string;
+  /** Empty: no SMS notices. */
+  noticeTemplateId: string;
+  timeoutMs: number;
+}
+
+export interface AliyunSmsConfig {
+  /** Base URL with scheme; the signed `host` is its host[:port]. */
+  endpoint: string;
+  accessKeyId: string;
+  accessKeySecret: string;
+  signName: string;
+  templateCode: string;
+  noticeTemplateCode: string;
+  timeoutMs: number;
+}
+
+export interface TencentSmsConfig {
+  endpoint: string;
+  secretId: string;
+  secretKey: string;
+  sdkAppId: string;
+  signName: string;
+  templateId: string;
+  noticeTemplateId: string;
+  region: string;
+  timeoutMs: number;
+}
+// ---- end SMS providers ----
+
 const PLACEHOLDER = /^(|change-?me.*|dev-.*|placeholder|secret|test)$/i;
 
 export function loadConfig(source: Record<string, string | undefined> = process.env): AppConfig {
@@ -117,21 +150,7 @@ function build(r: Reader): AppConfig {
     }
     return value;
   };
-  const ronglianSid = r.str('RONGLIAN_ACCOUNT_SID', '');
-  const smsDriver = r.oneOf('SMS_DRIVER', ['ronglian', 'log'] as const, ronglianSid ? 'ronglian' : 'log');
-  if (prod && smsDriver === 'log') r.fail('SMS_DRIVER', 'log is refused in production: codes would only be printed');
-  const ronglian = {
-    baseUrl: r.url('RONGLIAN_BASE_URL', 'https://app.cloopen.com:8883'),
-    accountSid: ronglianSid,
-    authToken:
-      smsDriver === 'ronglian' ? secretOrFail(r, 'RONGLIAN_AUTH_TOKEN', prod) : r.str('RONGLIAN_AUTH_TOKEN', ''),
-    appId: smsDriver === 'ronglian' ? r.required('RONGLIAN_APP_ID') : r.str('RONGLIAN_APP_ID', ''),
-    templateId: r.str('RONGLIAN_TEMPLATE_ID', '1'),
-    timeoutMs: r.int('RONGLIAN_TIMEOUT_MS', 5000, 100, 60000),
-  };
-  if (smsDriver === 'ronglian' && !ronglianSid) r.fail('RONGLIAN_ACCOUNT_SID', 'is required when SMS_DRIVER=ronglian');
-  if (!/^\d+$/.test(ronglian.templateId)) r.fail('RONGLIAN_TEMPLATE_ID', 'must be numeric');
-
+  const providers = smsProviders(r, prod);
   const encryption = encryptionKeys(r, prod);
   const port = r.int('PORT', 3000, 0, 65535);
   const mailDriver = r.oneOf('MAIL_DRIVER', ['smtp', 'log'] as const, r.str('SMTP_URL', '') ? 'smtp' : 'log');
@@ -171,7 +190,7 @@ function build(r: Reader): AppConfig {
     },
     ...abuse,
     sms: {
-      driver: smsDriver,
+      driver: providers.driver,
       inlineWorker: r.bool('SMS_INLINE_WORKER', false),
       codeSecret: smsCodeSecret,
       codeTtlSeconds: r.int('SMS_CODE_TTL', 180, 30, 3600),
@@ -183,7 +202,9 @@ function build(r: Reader): AppConfig {
       retryDelayMs: r.int('SMS_RETRY_DELAY_MS', 2000, 10, 600000),
       workerConcurrency: r.int('SMS_WORKER_CONCURRENCY', 50, 1, 1000),
     },
-    ronglian,
+    ronglian: providers.ronglian,
+    aliyun: providers.aliyun,
+    tencent: providers.tencent,
     login: {
       accountMaxFailures: r.int('LOGIN_ACCOUNT_MAX_FAILURES', 5, 1, 1000),
       ipMaxFailures: r.int('LOGIN_IP_MAX_FAILURES', 50, 1, 1_000_000),
@@ -226,6 +247,53 @@ function secretOrFail(r: Reader, name: string, prod: boolean): string {
   if (prod && PLACEHOLDER.test(value)) r.fail(name, 'is a placeholder; set the real secret in production');
   return value;
 }
+
+// ---- SMS providers: the chosen driver's credentials are required (and must not be placeholders in production) ----
+function smsProviders(r: Reader, prod: boolean) {
+  const ronglianSid = r.str('RONGLIAN_ACCOUNT_SID', '');
+  const aliyunKeyId = r.str('ALIYUN_SMS_ACCESS_KEY_ID', '');
+  const tencentSecretId = r.str('TENCENT_SMS_SECRET_ID', '');
+  const fallback = ronglianSid ? 'ronglian' : aliyunKeyId ? 'aliyun' : tencentSecretId ? 'tencent' : 'log';
+  const driver = r.oneOf('SMS_DRIVER', ['ronglian', 'aliyun', 'tencent', 'log'] as const, fallback);
+  if (prod && driver === 'log') r.fail('SMS_DRIVER', 'log is refused in production: codes would only be printed');
+  const need = (name: string, on: SmsDriver) => (driver === on ? r.required(name) : r.str(name, ''));
+  const key = (name: string, on: SmsDriver) => (driver === on ? secretOrFail(r, name, prod) : r.str(name, ''));
+  const timeout = (name: string) => r.int(name, 5000, 100, 60000);
+  const ronglian: RonglianConfig = {
+    baseUrl: r.url('RONGLIAN_BASE_URL', 'https://app.cloopen.com:8883'),
+    accountSid: need('RONGLIAN_ACCOUNT_SID', 'ronglian'),
+    authToken: key('RONGLIAN_AUTH_TOKEN', 'ronglian'),
+    appId: need('RONGLIAN_APP_ID', 'ronglian'),
+    templateId: r.str('RONGLIAN_TEMPLATE_ID', '1'),
+    noticeTemplateId: r.str('RONGLIAN_NOTICE_TEMPLATE_ID', ''),
+    timeoutMs: timeout('RONGLIAN_TIMEOUT_MS'),
+  };
+  const numeric = /^\d*$/;
+  if (!ronglian.templateId.match(numeric)) r.fail('RONGLIAN_TEMPLATE_ID', 'must be numeric');
+  if (!ronglian.noticeTemplateId.match(numeric)) r.fail('RONGLIAN_NOTICE_TEMPLATE_ID', 'must be numeric');
+  const aliyun: AliyunSmsConfig = {
+    endpoint: r.url('ALIYUN_SMS_ENDPOINT', 'https://dysmsapi.aliyuncs.com'),
+    accessKeyId: need('ALIYUN_SMS_ACCESS_KEY_ID', 'aliyun'),
+    accessKeySecret: key('ALIYUN_SMS_ACCESS_KEY_SECRET', 'aliyun'),
+    signName: need('ALIYUN_SMS_SIGN_NAME', 'aliyun'),
+    templateCode: need('ALIYUN_SMS_TEMPLATE_CODE', 'aliyun'),
+    noticeTemplateCode: r.str('ALIYUN_SMS_NOTICE_TEMPLATE_CODE', ''),
+    timeoutMs: timeout('ALIYUN_SMS_TIMEOUT_MS'),
+  };
+  const tencent: TencentSmsConfig = {
+    endpoint: r.url('TENCENT_SMS_ENDPOINT', 'https://sms.tencentcloudapi.com'),
+    secretId: need('TENCENT_SMS_SECRET_ID', 'tencent'),
+    secretKey: key('TENCENT_SMS_SECRET_KEY', 'tencent'),
+    sdkAppId: need('TENCENT_SMS_SDK_APP_ID', 'tencent'),
+    signName: need('TENCENT_SMS_SIGN_NAME', 'tencent'),
+    templateId: need('TENCENT_SMS_TEMPLATE_ID', 'tencent'),
+    noticeTemplateId: r.str('TENCENT_SMS_NOTICE_TEMPLATE_ID', ''),
+    region: r.str('TENCENT_SMS_REGION', 'ap-guangzhou'),
+    timeoutMs: timeout('TENCENT_SMS_TIMEOUT_MS'),
+  };
+  return { driver, ronglian, aliyun, tencent };
+}
+// ---- end SMS providers ----
 
 /** `ENCRYPTION_KEYS=1:<base64 32 bytes>,2:<base64 32 bytes>` and `ENCRYPTION_KEY_VERSION=2` (default: the highest). */
 function encryptionKeys(r: Reader, prod: boolean): AppConfig['encryption'] {

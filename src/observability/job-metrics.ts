@@ -4,7 +4,7 @@ import { REDIS } from '../infra/redis.module.js';
 
 const KEY = 'metrics:jobs';
 
-export type JobOutcome = 'sent' | 'retried' | 'failed';
+export type JobOutcome = 'sent' | 'retried' | 'failed' | 'unknown' | 'queued' | 'skipped';
 
 /**
  * Job outcomes counted in Redis by whichever worker ran them (workers have no HTTP server to scrape);

@@ -1,10 +1,12 @@
 import { Redis } from 'ioredis';
 import { CaptchaPolicy } from '../captcha/captcha.policy.js';
+import { SecretBox } from '../common/secret-box.js';
 import type { AppConfig } from '../config/config.js';
 import { loadConfig } from '../config/config.js';
 import { RateLimiter } from '../limits/rate-limiter.js';
 import { Metrics } from '../observability/metrics.js';
 import { SmsCodeService, verifyFailuresKey } from './sms-code.service.js';
+import { SmsJobs } from './sms-jobs.js';
 import { SmsRequestStore } from './sms-request.store.js';
 
 // The code store against the real Redis (database 14); the queue is swapped for a recorder.
@@ -14,11 +16,13 @@ const queue = { add: async (data: unknown, opts: unknown) => jobs.push({ data, o
 const base = { SMS_COOLDOWN: '60', SMS_DAILY_CAP: '3', SMS_IP_HOURLY_CAP: '100', SMS_MAX_ATTEMPTS: '5' };
 const metrics = new Metrics();
 const captchaOff = { issued: 0, challenge: async () => ({}), verify: async () => false };
-function build(config: AppConfig) {
-  const captcha = new CaptchaPolicy(config, new RateLimiter(redis), captchaOff);
-  return new SmsCodeService(redis, queue as never, config, new SmsRequestStore(redis), captcha, metrics);
-}
 const config = loadConfig({ ...base, CAPTCHA_MODE: 'off' });
+const box = new SecretBox(config);
+function build(settings: AppConfig) {
+  const captcha = new CaptchaPolicy(settings, new RateLimiter(redis), captchaOff);
+  const smsJobs = new SmsJobs(queue as never, settings, box);
+  return new SmsCodeService(redis, smsJobs, settings, new SmsRequestStore(redis), captcha, metrics);
+}
 const service = build(config);
 const refusedCount = async (reason: string) =>
   (await metrics.registry.getSingleMetric('auth_sms_code_refused_total')!.get()).values.find(
@@ -27,7 +31,7 @@ const refusedCount = async (reason: string) =>
 const randomNet = () => `198.18.${Math.floor(Math.random() * 250)}`;
 const phone = () =>
   `+861${3 + Math.floor(Math.random() * 7)}${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`;
-const lastCode = () => jobs[jobs.length - 1].data.code as string;
+const lastCode = () => box.open(jobs[jobs.length - 1].data.sealedCode);
 
 afterAll(() => redis.quit());
 
@@ -38,14 +42,17 @@ describe('SmsCodeService', () => {
     expect(issued).toEqual({ request_id: expect.stringMatching(/^[0-9a-f]{32}$/), expires_in: 180, resend_in: 60 });
     const job = jobs[jobs.length - 1];
     expect(job.data).toEqual({
+      kind: 'code',
       requestId: issued.request_id,
       phone: p,
-      code: expect.stringMatching(/^\d{6}$/),
+      sealedCode: expect.stringMatching(/^v1\./),
       ttlMinutes: 3,
     });
+    expect(lastCode()).toMatch(/^\d{6}$/);
+    expect(JSON.stringify(job.data)).not.toContain(lastCode());
     expect(job.opts).toMatchObject({ jobId: issued.request_id, attempts: 5, backoff: { type: 'exponential' } });
     const stored = await redis.hgetall(`sms:code:${p}`);
-    expect(Object.values(stored)).not.toContain(job.data.code);
+    expect(Object.values(stored)).not.toContain(lastCode());
   });
 
   it('lets exactly one of many concurrent requests for a phone through', async () => {

@@ -1,17 +1,14 @@
 import { createHmac, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
-import { InjectQueue } from '@nestjs/bull';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Queue } from 'bull';
 import type { Redis } from 'ioredis';
 import { CaptchaPolicy } from '../captcha/captcha.policy.js';
 import { AppError, fail, limited, type ErrorReason } from '../common/errors/index.js';
 import { AppConfig } from '../config/config.js';
-import { SMS_QUEUE } from '../infra/queues.js';
 import { redisScript } from '../infra/redis-script.js';
 import { REDIS } from '../infra/redis.module.js';
 import { ipBuckets } from '../limits/ip-bucket.js';
 import { Metrics, type SmsRefusal } from '../observability/metrics.js';
-import type { SmsJob } from './sms-job.js';
+import { SmsJobs } from './sms-jobs.js';
 import { smsKeys, SmsRequestStore } from './sms-request.store.js';
 
 // One round trip decides a code request: the per-phone cooldown (SET NX: of many concurrent requests one
@@ -80,7 +77,7 @@ export interface IssuedCode {
 export class SmsCodeService {
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
-    @InjectQueue(SMS_QUEUE) private readonly queue: Queue<SmsJob>,
+    private readonly smsJobs: SmsJobs,
     private readonly config: AppConfig,
     private readonly requests: SmsRequestStore,
     private readonly captcha: CaptchaPolicy,
@@ -103,10 +100,7 @@ export class SmsCodeService {
     const [outcome, wait] = (await ISSUE(this.redis, keys, args)) as ['ok' | SmsRefusal, number];
     if (outcome !== 'ok') throw this.refused(outcome, wait);
     try {
-      await this.queue.add(
-        { requestId, phone, code, ttlMinutes: Math.ceil(codeTtlSeconds / 60) },
-        this.jobOptions(requestId),
-      );
+      await this.smsJobs.enqueueCode({ requestId, phone, code, ttlMinutes: Math.ceil(codeTtlSeconds / 60) });
     } catch (err) {
       await this.requests.releaseCooldown(phone, requestId);
       throw err;
@@ -174,17 +168,6 @@ export class SmsCodeService {
       logger.error(`the site-wide SMS budget (SMS_GLOBAL_HOURLY_CAP=${this.config.smsGlobalHourlyCap}) is spent`);
     }
     return limited(REFUSALS[outcome as keyof typeof REFUSALS], wait);
-  }
-
-  private jobOptions(requestId: string) {
-    const { retryAttempts, retryDelayMs } = this.config.sms;
-    return {
-      jobId: requestId,
-      attempts: retryAttempts,
-      backoff: { type: 'exponential', delay: retryDelayMs },
-      removeOnComplete: true,
-      removeOnFail: 1000,
-    };
   }
 
   private digest(phone: string, code: string): string {
