@@ -28,7 +28,9 @@ const refusedCount = async (reason: string) =>
   (await metrics.registry.getSingleMetric('auth_sms_code_refused_total')!.get()).values.find(
     (v) => v.labels.reason === reason,
   )?.value ?? 0;
-const randomNet = () => `198.18.${Math.floor(Math.random() * 250)}`;
+const randomNet = () => `10.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}`;
+// A fresh address per run: the per-IP and per-network counters in the shared database outlive a run.
+const IP = `${randomNet()}.4`;
 const phone = () =>
   `+861${3 + Math.floor(Math.random() * 7)}${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`;
 const lastCode = () => box.open(jobs[jobs.length - 1].data.sealedCode);
@@ -38,7 +40,7 @@ afterAll(() => redis.quit());
 describe('SmsCodeService', () => {
   it('issues a 6-digit code, queues one job keyed by the request id, and stores only an HMAC', async () => {
     const p = phone();
-    const issued = await service.issue(p, '1.2.3.4');
+    const issued = await service.issue(p, IP);
     expect(issued).toEqual({ request_id: expect.stringMatching(/^[0-9a-f]{32}$/), expires_in: 180, resend_in: 60 });
     const job = jobs[jobs.length - 1];
     expect(job.data).toEqual({
@@ -57,7 +59,7 @@ describe('SmsCodeService', () => {
 
   it('lets exactly one of many concurrent requests for a phone through', async () => {
     const p = phone();
-    const results = await Promise.allSettled(Array.from({ length: 20 }, () => service.issue(p, '1.2.3.4')));
+    const results = await Promise.allSettled(Array.from({ length: 20 }, () => service.issue(p, IP)));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
     expect(rejected.reason).toMatchObject({ status: 429, code: 10111 });
@@ -65,7 +67,7 @@ describe('SmsCodeService', () => {
 
   it('verifies and consumes a correct code once', async () => {
     const p = phone();
-    await service.issue(p, '1.2.3.4');
+    await service.issue(p, IP);
     const code = lastCode();
     await expect(service.verify(p, code)).resolves.toBeUndefined();
     await expect(service.verify(p, code)).rejects.toMatchObject({ code: 10112 });
@@ -73,7 +75,7 @@ describe('SmsCodeService', () => {
 
   it('of two concurrent correct submissions exactly one wins', async () => {
     const p = phone();
-    await service.issue(p, '1.2.3.4');
+    await service.issue(p, IP);
     const code = lastCode();
     const results = await Promise.allSettled([service.verify(p, code), service.verify(p, code)]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
@@ -81,7 +83,7 @@ describe('SmsCodeService', () => {
 
   it('kills the code after the configured number of wrong attempts', async () => {
     const p = phone();
-    await service.issue(p, '1.2.3.4');
+    await service.issue(p, IP);
     const code = lastCode();
     const wrong = code === '999999' ? '000000' : '999999';
     for (let i = 0; i < 5; i++) await expect(service.verify(p, wrong)).rejects.toMatchObject({ code: 10112 });
@@ -91,10 +93,10 @@ describe('SmsCodeService', () => {
   it('refuses past the daily cap and releases the cooldown it took', async () => {
     const p = phone();
     for (let i = 0; i < 3; i++) {
-      await service.issue(p, '1.2.3.4');
+      await service.issue(p, IP);
       await redis.del(`sms:cooldown:${p}`);
     }
-    await expect(service.issue(p, '1.2.3.4')).rejects.toMatchObject({ status: 429, reason: 'sms_daily_limit' });
+    await expect(service.issue(p, IP)).rejects.toMatchObject({ status: 429, reason: 'sms_daily_limit' });
     expect(await redis.exists(`sms:cooldown:${p}`)).toBe(0);
   });
 });
@@ -118,7 +120,7 @@ describe('SmsCodeService network and site-wide caps', () => {
   });
 
   it('refuses past the site-wide hourly budget with sms_global_limit and a Retry-After', async () => {
-    await service.issue(phone(), '1.2.3.4'); // the site counter exists and is at least 1
+    await service.issue(phone(), IP); // the site counter exists and is at least 1
     const spent = build(loadConfig({ ...base, CAPTCHA_MODE: 'off', SMS_GLOBAL_HOURLY_CAP: '1' }));
     const [p, net] = [phone(), randomNet()];
     const before = await refusedCount('global');
@@ -131,16 +133,16 @@ describe('SmsCodeService network and site-wide caps', () => {
 
   it('counts a cooldown refusal in the metric', async () => {
     const p = phone();
-    await service.issue(p, '1.2.3.4');
+    await service.issue(p, IP);
     const before = await refusedCount('cooldown');
-    await expect(service.issue(p, '1.2.3.4')).rejects.toMatchObject({ reason: 'sms_too_frequent' });
+    await expect(service.issue(p, IP)).rejects.toMatchObject({ reason: 'sms_too_frequent' });
     expect(await refusedCount('cooldown')).toBe(before + 1);
   });
 
   it('counts a missing captcha in the metric', async () => {
     const always = build(loadConfig({ ...base, CAPTCHA_MODE: 'always' }));
     const before = await refusedCount('captcha');
-    await expect(always.issue(phone(), '1.2.3.4')).rejects.toMatchObject({ status: 428 });
+    await expect(always.issue(phone(), IP)).rejects.toMatchObject({ status: 428 });
     expect(await refusedCount('captcha')).toBe(before + 1);
   });
 });
@@ -151,7 +153,7 @@ describe('SmsCodeService wrong guesses across codes', () => {
 
   it('locks the phone after the limit, even for the right code, until the window ends', async () => {
     const p = phone();
-    await locking.issue(p, '1.2.3.4');
+    await locking.issue(p, IP);
     const code = lastCode();
     for (let i = 0; i < 3; i++) await expect(locking.verify(p, wrongFor(code))).rejects.toMatchObject({ code: 10112 });
     const refusal = await locking.verify(p, code).catch((err: unknown) => err);
@@ -163,11 +165,11 @@ describe('SmsCodeService wrong guesses across codes', () => {
 
   it('counts across codes, and a right code takes back its own count', async () => {
     const p = phone();
-    await locking.issue(p, '1.2.3.4');
+    await locking.issue(p, IP);
     await expect(locking.verify(p, wrongFor(lastCode()))).rejects.toMatchObject({ code: 10112 });
     await expect(locking.verify(p, lastCode())).resolves.toBeUndefined();
     await redis.del(`sms:cooldown:${p}`);
-    await locking.issue(p, '1.2.3.4');
+    await locking.issue(p, IP);
     await expect(locking.verify(p, wrongFor(lastCode()))).rejects.toMatchObject({ code: 10112 });
     expect(await redis.get(verifyFailuresKey(p))).toBe('2');
   });
@@ -180,7 +182,7 @@ describe('SmsCodeService wrong guesses across codes', () => {
 
   it('lets at most the limit of parallel wrong guesses through to a comparison', async () => {
     const p = phone();
-    await locking.issue(p, '1.2.3.4');
+    await locking.issue(p, IP);
     const wrong = wrongFor(lastCode());
     const results = await Promise.allSettled(Array.from({ length: 4 }, () => locking.verify(p, wrong)));
     const reasons = results.map((r) => (r as PromiseRejectedResult).reason.reason as string);
