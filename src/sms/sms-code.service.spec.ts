@@ -15,11 +15,15 @@ const jobs: Array<{ data: any; opts: any }> = [];
 const queue = { add: async (data: unknown, opts: unknown) => jobs.push({ data, opts }) };
 const base = { SMS_COOLDOWN: '60', SMS_DAILY_CAP: '3', SMS_IP_HOURLY_CAP: '100', SMS_MAX_ATTEMPTS: '5' };
 const metrics = new Metrics();
-const captchaOff = { issued: 0, challenge: async () => ({}), verify: async () => false };
+/** Accepts the captcha 'solved'; hands out an empty challenge. */
+const verifier = {
+  challenge: async () => ({ parameters: {} }),
+  verify: async (payload: string) => payload === 'solved',
+};
 const config = loadConfig({ ...base, CAPTCHA_MODE: 'off' });
 const box = new SecretBox(config);
 function build(settings: AppConfig) {
-  const captcha = new CaptchaPolicy(settings, new RateLimiter(redis), captchaOff);
+  const captcha = new CaptchaPolicy(settings, new RateLimiter(redis), verifier);
   const smsJobs = new SmsJobs(queue as never, settings, box);
   return new SmsCodeService(redis, smsJobs, settings, new SmsRequestStore(redis), captcha, metrics);
 }
@@ -137,6 +141,25 @@ describe('SmsCodeService network and site-wide caps', () => {
     const before = await refusedCount('cooldown');
     await expect(service.issue(p, IP)).rejects.toMatchObject({ reason: 'sms_too_frequent' });
     expect(await refusedCount('cooldown')).toBe(before + 1);
+  });
+
+  it('adaptive: counts per IP bucket in the same script and asks for a captcha past the threshold', async () => {
+    const adaptive = build(loadConfig({ ...base, CAPTCHA_AFTER_PER_IP: '1', CAPTCHA_AFTER_PER_PHONE: '100' }));
+    const ip = `${randomNet()}.7`;
+    await adaptive.issue(phone(), ip);
+    const p = phone();
+    const refusal = await adaptive.issue(p, ip).catch((err: unknown) => err);
+    expect(refusal).toMatchObject({
+      status: 428,
+      reason: 'captcha_required',
+      extra: { challenge: { parameters: {} } },
+    });
+    expect(await redis.get(`limit:captcha:ip:${ip}`)).toBe('2');
+    expect(await redis.ttl(`limit:captcha:phone:${p}`)).toBeGreaterThan(86_000);
+    expect(await redis.exists(`sms:cooldown:${p}`, `sms:code:${p}`, `limit:sms:day:${p}`)).toBe(0);
+    expect(await redis.get(`limit:sms:ip:${ip}`)).toBe('1');
+    await expect(adaptive.issue(p, ip, 'wrong')).rejects.toMatchObject({ status: 428 });
+    await expect(adaptive.issue(p, ip, 'solved')).resolves.toMatchObject({ expires_in: 180 });
   });
 
   it('counts a missing captcha in the metric', async () => {

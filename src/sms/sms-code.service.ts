@@ -11,11 +11,22 @@ import { Metrics, type SmsRefusal } from '../observability/metrics.js';
 import { SmsJobs } from './sms-jobs.js';
 import { smsKeys, SmsRequestStore } from './sms-request.store.js';
 
-// One round trip decides a code request: the per-phone cooldown (SET NX: of many concurrent requests one
-// wins), then the caps per IP bucket, per network (/24, /48), per phone and day, and for the whole site.
-// A refused request gives back everything it counted and its cooldown, so it changes nothing. Then the
-// code's HMAC and the request's status. Every key comes in KEYS (docs/abuse.md, "SMS code requests").
+// One round trip decides a code request. First the captcha policy (docs/captcha.md): in `adaptive` mode the
+// request is counted per IP bucket and per phone, and refused when a captcha is due and none valid came.
+// Then the per-phone cooldown (SET NX: of many concurrent requests one wins), then the caps per IP bucket,
+// per network (/24, /48), per phone and day, and for the whole site. A request refused by a cap gives back
+// everything it counted there and its cooldown. Then the code's HMAC and the request's status. Every key
+// comes in KEYS (docs/abuse.md, "SMS code requests").
 const ISSUE = redisScript(`
+local due = ARGV[9] == 'always'
+if ARGV[9] == 'adaptive' then
+  local perIp = redis.call('INCR', KEYS[8])
+  if perIp == 1 then redis.call('EXPIRE', KEYS[8], 3600) end
+  local perPhone = redis.call('INCR', KEYS[9])
+  if perPhone == 1 then redis.call('EXPIRE', KEYS[9], 86400) end
+  due = perIp > tonumber(ARGV[11]) or perPhone > tonumber(ARGV[12])
+end
+if due and ARGV[10] ~= '1' then return {'captcha', 0} end
 if not redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2], 'NX') then
   return {'cooldown', redis.call('PTTL', KEYS[1])}
 end
@@ -91,14 +102,17 @@ export class SmsCodeService {
    * One SET NX per phone decides which of many concurrent requests sends.
    */
   async issue(phone: string, ip: string, captcha?: string): Promise<IssuedCode> {
-    await this.guardCaptcha(phone, ip, captcha);
     const { codeTtlSeconds, cooldownSeconds } = this.config.sms;
     const requestId = randomUUID().replaceAll('-', '');
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-    const keys = [...this.limitKeys(phone, ip), smsKeys.code(phone), smsKeys.request(requestId)];
+    const captchaCheck = await this.captcha.counting(phone, ip, captcha);
+    const keys = [...this.limitKeys(phone, ip), smsKeys.code(phone), smsKeys.request(requestId), ...captchaCheck.keys];
     const args = [requestId, cooldownSeconds, ...this.caps(), this.digest(phone, code), codeTtlSeconds];
-    const [outcome, wait] = (await ISSUE(this.redis, keys, args)) as ['ok' | SmsRefusal, number];
-    if (outcome !== 'ok') throw this.refused(outcome, wait);
+    const [outcome, wait] = (await ISSUE(this.redis, keys, [...args, ...captchaCheck.args])) as [
+      'ok' | SmsRefusal,
+      number,
+    ];
+    if (outcome !== 'ok') throw await this.refused(outcome, wait);
     try {
       await this.smsJobs.enqueueCode({ requestId, phone, code, ttlMinutes: Math.ceil(codeTtlSeconds / 60) });
     } catch (err) {
@@ -134,15 +148,6 @@ export class SmsCodeService {
     return status;
   }
 
-  private async guardCaptcha(phone: string, ip: string, captcha?: string): Promise<void> {
-    try {
-      await this.captcha.guard(phone, ip, captcha);
-    } catch (err) {
-      if (err instanceof AppError && err.reason === 'captcha_required') this.metrics.smsCodeRefused('captcha');
-      throw err;
-    }
-  }
-
   /** In the ISSUE script's order: cooldown, IP bucket, network, phone per day, site per hour. */
   private limitKeys(phone: string, ip: string): string[] {
     const { address, network } = ipBuckets(ip);
@@ -160,14 +165,15 @@ export class SmsCodeService {
     return [ipHourlyCap, this.config.smsNetHourlyCap, dailyCap, this.config.smsGlobalHourlyCap];
   }
 
-  private refused(outcome: SmsRefusal, wait: number): AppError {
+  private async refused(outcome: SmsRefusal, wait: number): Promise<AppError> {
     this.metrics.smsCodeRefused(outcome);
+    if (outcome === 'captcha') return this.captcha.required();
     if (outcome === 'cooldown') return limited('sms_too_frequent', Math.ceil(wait / 1000));
     if (outcome === 'global' && Date.now() - this.lastGlobalLog >= GLOBAL_LOG_INTERVAL_MS) {
       this.lastGlobalLog = Date.now();
       logger.error(`the site-wide SMS budget (SMS_GLOBAL_HOURLY_CAP=${this.config.smsGlobalHourlyCap}) is spent`);
     }
-    return limited(REFUSALS[outcome as keyof typeof REFUSALS], wait);
+    return limited(REFUSALS[outcome], wait);
   }
 
   private digest(phone: string, code: string): string {
