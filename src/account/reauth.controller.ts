@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, JwtAuthGuard, type AuthUser } from '../auth/jwt-auth.guard.js';
+import { CaptchaField } from '../captcha/captcha-field.js';
 import { ReqMeta, type RequestMeta } from '../common/request-context.js';
 import { ReauthDto } from './account.dto.js';
 import { ReauthService } from './reauth.service.js';
@@ -15,8 +16,8 @@ export class ReauthController {
   @Post('sms')
   @HttpCode(200)
   @ApiOperation({ summary: "Send a code to the account's current phone, for POST /v1/users/me/reauth" })
-  sendCode(@CurrentUser() user: AuthUser, @ReqMeta() meta: RequestMeta) {
-    return this.reauth.sendCode(user, meta.ip);
+  sendCode(@CurrentUser() user: AuthUser, @ReqMeta() meta: RequestMeta, @CaptchaField() captcha?: string) {
+    return this.reauth.sendCode(user, meta.ip, captcha);
   }
 
   @Post()

@@ -63,6 +63,8 @@ export class AppConfig {
   trustedProxies: AbuseSettings['trustedProxies'];
   smsNetHourlyCap: number;
   smsGlobalHourlyCap: number;
+  smsVerify: AbuseSettings['smsVerify'];
+  wechatLoginIpHourlyCap: number;
   hashing: AbuseSettings['hashing'];
   sms: {
     driver: SmsDriver;

@@ -1,5 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { CAPTCHA_MAX_CHARS } from '../captcha/captcha-verifier.js';
 import { ReqMeta, type RequestMeta } from '../common/request-context.js';
 import { IsMainlandPhone } from '../users/user.validators.js';
 import { SmsCodeService } from './sms-code.service.js';
@@ -7,6 +9,12 @@ import { SmsCodeService } from './sms-code.service.js';
 export class SendCodeDto {
   @IsMainlandPhone()
   phone: string;
+
+  /** A solved captcha when a 428 `captcha_required` asked for one (docs/captcha.md). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(CAPTCHA_MAX_CHARS)
+  captcha?: string;
 }
 
 @ApiTags('sms')
@@ -18,7 +26,7 @@ export class SmsCodeController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Send a 6-digit verification code to a phone (queued; see the status route)' })
   send(@Body() dto: SendCodeDto, @ReqMeta() meta: RequestMeta) {
-    return this.codes.issue(dto.phone, meta.ip);
+    return this.codes.issue(dto.phone, meta.ip, dto.captcha);
   }
 
   @Get(':request_id')

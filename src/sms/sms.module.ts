@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CaptchaModule } from '../captcha/captcha.module.js';
 import { SecretBox } from '../common/secret-box.js';
 import { AppConfig } from '../config/config.js';
 import { registerQueue, SMS_QUEUE } from '../infra/queues.js';
@@ -37,7 +38,7 @@ const provider = {
 
 /** API side: issue and verify codes, enqueue their delivery and security notices. */
 @Module({
-  imports: [queue],
+  imports: [queue, CaptchaModule],
   controllers: [SmsCodeController],
   providers: [SmsCodeService, SmsRequestStore, SmsJobs, SmsNotices, SecretBox],
   exports: [SmsCodeService, SmsNotices],

@@ -1,8 +1,8 @@
 /** What e2e specs use to talk to the running stack: the API, the fakes, PostgreSQL and Redis. */
-import { readFileSync } from 'node:fs';
 import { createHash, randomBytes, randomInt } from 'node:crypto';
-import pg from 'pg';
+import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
+import pg from 'pg';
 import type { RedisTopology } from '../../src/config/config.js';
 import { createRedis } from '../../src/infra/redis-factory.js';
 import type { Stack } from './stack.js';
@@ -30,7 +30,18 @@ export const newIp = () => `10.${randomInt(0, 255)}.${ipCounter++ % 255}.${rando
 export const newPhone = () => `1${randomInt(3, 10)}${String(randomInt(0, 1e9)).padStart(9, '0')}`;
 export const newUsername = () => `u_${randomInt(0, 36 ** 6).toString(36)}${randomInt(0, 1000)}`;
 
-export async function call<T = any>(
+export function call<T = any>(
+  method: string,
+  path: string,
+  body?: unknown,
+  opts: CallOptions = {},
+): Promise<Answer<T>> {
+  return callApi<T>(stack.api, method, path, body, opts);
+}
+
+/** `call` against another API process (one a spec started with its own settings). */
+export async function callApi<T = any>(
+  api: string,
   method: string,
   path: string,
   body?: unknown,
@@ -40,7 +51,7 @@ export async function call<T = any>(
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   if (opts.reauth) headers['x-reauth-token'] = opts.reauth;
   if (body !== undefined || opts.raw !== undefined) headers['content-type'] ??= 'application/json';
-  const response = await fetch(`${stack.api}${path}`, {
+  const response = await fetch(`${api}${path}`, {
     method,
     headers,
     body: opts.raw ?? (body === undefined ? undefined : JSON.stringify(body)),

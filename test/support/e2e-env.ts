@@ -31,4 +31,9 @@ export const e2eAppEnv: Record<string, string> = {
   LOGIN_ACCOUNT_MAX_FAILURES: '5',
   LOGIN_IP_MAX_FAILURES: '20',
   BODY_LIMIT_BYTES: '8192',
+  // Adaptive, with thresholds no other spec reaches; test/e2e/abuse.e2e-spec.ts starts its own APIs to reach them.
+  CAPTCHA_MODE: 'adaptive',
+  CAPTCHA_AFTER_PER_IP: '1000',
+  CAPTCHA_AFTER_PER_PHONE: '1000',
+  CAPTCHA_COST: '1',
 };
