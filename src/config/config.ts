@@ -97,6 +97,8 @@ export class AppConfig {
   };
   /** AES-256-GCM keys by version for provider tokens at rest; `current` encrypts, all decrypt. */
   encryption: { current: number; keys: Record<number, Buffer> };
+  /** The API's public base URL: the `servers` entry of the OpenAPI document (docs/api.md). */
+  publicUrl: string;
 }
 
 const PLACEHOLDER = /^(|change-?me.*|dev-.*|placeholder|secret|test)$/i;
@@ -216,6 +218,7 @@ function build(r: Reader): AppConfig {
       retryAttempts: r.int('MAIL_RETRY_ATTEMPTS', 5, 1, 20),
       retryDelayMs: r.int('MAIL_RETRY_DELAY_MS', 5000, 10, 600000),
     },
+    publicUrl: r.url('PUBLIC_URL', `http://127.0.0.1:${port}`).replace(/\/+$/, ''),
   });
 }
 
