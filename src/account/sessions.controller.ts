@@ -26,7 +26,7 @@ export class SessionsController {
   @ApiParam({ name: 'id', description: 'a session id, or `all` for every session but the current one' })
   @ApiOp('endSession', 'End a session: its refresh and access tokens stop working at once')
   @ApiOk(null)
-  @ApiErrors(...SIGNED_IN_ERRORS, 'session_not_found')
+  @ApiErrors(...SIGNED_IN_ERRORS, 'bad_request', 'session_not_found')
   async revoke(@CurrentUser() user: AuthUser, @Param('id') id: string, @ReqMeta() meta: RequestMeta) {
     await this.sessions.revoke(user, id, meta);
     return {};

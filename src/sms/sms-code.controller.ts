@@ -35,7 +35,7 @@ export class SmsCodeController {
   @Get(':request_id')
   @ApiOp('getSmsCodeStatus', 'Delivery status of a code request: queued, sent or failed')
   @ApiOk(SmsStatusView)
-  @ApiErrors('sms_request_not_found')
+  @ApiErrors('bad_request', 'sms_request_not_found')
   status(@Param('request_id') requestId: string) {
     return this.codes.status(requestId);
   }
