@@ -1,7 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { OpenAPIObject } from '@nestjs/swagger';
-import { readFileSync } from 'node:fs';
 import { AppModule } from './app.module.js';
 import { API_VERSION, createApiDocument, UNNAMED_OPERATION } from './common/openapi/document.js';
 import { errorsJson, errorsTable, replaceErrorsTable } from './common/openapi/errors-doc.js';

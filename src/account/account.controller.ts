@@ -2,12 +2,12 @@ import { Body, Controller, Delete, HttpCode, Patch, Put, Req, UseGuards } from '
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, JwtAuthGuard, type AuthUser } from '../auth/jwt-auth.guard.js';
 import { isReauthenticated, Sensitive } from '../auth/reauth.guard.js';
-import { ReqMeta, type RequestMeta } from '../common/request-context.js';
-import { AccountDeletionDto, EmailChangeDto, PhoneChangeDto, ProfileUpdateDto } from './account.dto.js';
-import { AccountDeletionService } from './account-deletion.service.js';
-import { AccountService } from './account.service.js';
 import { ApiErrors, ApiOk, ApiOp, BODY_ERRORS, HASHING_ERRORS, SIGNED_IN_ERRORS } from '../common/openapi/api-docs.js';
+import { ReqMeta, type RequestMeta } from '../common/request-context.js';
+import { AccountDeletionService } from './account-deletion.service.js';
+import { AccountDeletionDto, EmailChangeDto, PhoneChangeDto, ProfileUpdateDto } from './account.dto.js';
 import { EmailChangedView, PhoneChangedView, ProfileView } from './account.responses.js';
+import { AccountService } from './account.service.js';
 
 @ApiTags('accounts')
 @ApiBearerAuth()

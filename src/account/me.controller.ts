@@ -2,10 +2,10 @@ import { Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AuditService } from '../audit/audit.service.js';
 import { CurrentUser, JwtAuthGuard, type AuthUser } from '../auth/jwt-auth.guard.js';
-import { ActivationService } from '../mail/activation.service.js';
-import { ProfileService } from './profile.service.js';
 import { ApiErrors, ApiOk, ApiOp, SIGNED_IN_ERRORS } from '../common/openapi/api-docs.js';
+import { ActivationService } from '../mail/activation.service.js';
 import { EventsView, ProfileView } from './account.responses.js';
+import { ProfileService } from './profile.service.js';
 
 @ApiTags('accounts')
 @ApiBearerAuth()

@@ -1,13 +1,13 @@
 import { Body, Controller, HttpCode, Post, Put, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { TokensView } from '../auth/auth.responses.js';
 import { CurrentUser, JwtAuthGuard, type AuthUser } from '../auth/jwt-auth.guard.js';
 import { Sensitive } from '../auth/reauth.guard.js';
+import { ApiErrors, ApiOk, ApiOp, BODY_ERRORS, HASHING_ERRORS, SIGNED_IN_ERRORS } from '../common/openapi/api-docs.js';
 import { ReqMeta, type RequestMeta } from '../common/request-context.js';
 import { PasswordChangeDto, PasswordResetDto } from './account.dto.js';
 import { PasswordChangeService } from './password-change.service.js';
 import { PasswordResetService } from './password-reset.service.js';
-import { ApiErrors, ApiOk, ApiOp, BODY_ERRORS, HASHING_ERRORS, SIGNED_IN_ERRORS } from '../common/openapi/api-docs.js';
-import { TokensView } from '../auth/auth.responses.js';
 
 @ApiTags('accounts')
 @Controller('v1/users')

@@ -1,12 +1,12 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, JwtAuthGuard, type AuthUser } from '../auth/jwt-auth.guard.js';
-import { ReqMeta, type RequestMeta } from '../common/request-context.js';
-import { ReauthDto } from './account.dto.js';
-import { ReauthService } from './reauth.service.js';
 import { ApiErrors, ApiOk, ApiOp, BODY_ERRORS, HASHING_ERRORS, SIGNED_IN_ERRORS } from '../common/openapi/api-docs.js';
+import { ReqMeta, type RequestMeta } from '../common/request-context.js';
 import { CodeIssuedView } from '../sms/sms-code.responses.js';
+import { ReauthDto } from './account.dto.js';
 import { ReauthTokenView } from './account.responses.js';
+import { ReauthService } from './reauth.service.js';
 
 @ApiTags('accounts')
 @ApiBearerAuth()

@@ -1,9 +1,9 @@
 import { Controller, Delete, Get, HttpCode, Param, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ReqMeta, type RequestMeta } from '../common/request-context.js';
 import { CurrentUser, JwtAuthGuard, type AuthUser } from '../auth/jwt-auth.guard.js';
 import { SessionsService } from '../auth/sessions.service.js';
 import { ApiErrors, ApiOk, ApiOp, SIGNED_IN_ERRORS } from '../common/openapi/api-docs.js';
+import { ReqMeta, type RequestMeta } from '../common/request-context.js';
 import { SessionsView } from './account.responses.js';
 
 @ApiTags('sessions')

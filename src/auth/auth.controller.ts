@@ -1,12 +1,12 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ApiOk, ApiOp, BODY_ERRORS, HASHING_ERRORS } from '../common/openapi/api-docs.js';
 import { ReqMeta, type RequestMeta } from '../common/request-context.js';
 import { PasswordLoginDto, RefreshDto, RegisterDto, SmsLoginDto } from './auth.dto.js';
+import { TokensView } from './auth.responses.js';
 import { AuthService } from './auth.service.js';
 import { RegistrationService } from './registration.service.js';
 import { TokensService } from './tokens.service.js';
-import { ApiErrors, ApiOk, ApiOp, BODY_ERRORS, HASHING_ERRORS } from '../common/openapi/api-docs.js';
-import { TokensView } from './auth.responses.js';
 
 @ApiTags('accounts')
 @Controller('v1/users')

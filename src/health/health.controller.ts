@@ -5,10 +5,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue } from 'bull';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
-import { SMS_QUEUE } from '../infra/queues.js';
-import { REDIS } from '../infra/redis.module.js';
 import { fail } from '../common/errors/index.js';
 import { ApiErrors, ApiOk, ApiOp } from '../common/openapi/api-docs.js';
+import { SMS_QUEUE } from '../infra/queues.js';
+import { REDIS } from '../infra/redis.module.js';
 import { LiveView, ReadyView } from './health.responses.js';
 
 const CHECK_TIMEOUT_MS = 2000;

@@ -1,8 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
-import { ActivationService } from './activation.service.js';
 import { ApiErrors, ApiOk, ApiOp } from '../common/openapi/api-docs.js';
 import { ActivatedView } from './activation.responses.js';
+import { ActivationService } from './activation.service.js';
 
 @ApiTags('accounts')
 @Controller('v1/users')

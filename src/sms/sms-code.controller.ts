@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ApiOk, ApiOp, BODY_ERRORS } from '../common/openapi/api-docs.js';
 import { ReqMeta, type RequestMeta } from '../common/request-context.js';
 import { IsMainlandPhone } from '../users/user.validators.js';
-import { SmsCodeService } from './sms-code.service.js';
-import { ApiErrors, ApiOk, ApiOp, BODY_ERRORS } from '../common/openapi/api-docs.js';
 import { CodeIssuedView, SmsStatusView } from './sms-code.responses.js';
+import { SmsCodeService } from './sms-code.service.js';
 
 export class SendCodeDto {
   @IsMainlandPhone()

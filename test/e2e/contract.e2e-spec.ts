@@ -3,8 +3,8 @@
  * this run received so far is checked (test/support/client.ts records them), and this spec first makes at least
  * one call per operation itself, so every operation is covered whatever order the specs run in.
  */
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import { existsSync, readFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import {
   answersFile,
   call,

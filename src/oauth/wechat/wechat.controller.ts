@@ -2,9 +2,9 @@ import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { Allow, IsOptional, IsString, IsUrl, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ApiErrors, ApiOk, ApiOp, BODY_ERRORS } from '../../common/openapi/api-docs.js';
 import { ReqMeta, type RequestMeta } from '../../common/request-context.js';
 import { WechatLoginService } from './wechat-login.service.js';
-import { ApiErrors, ApiOk, ApiOp, BODY_ERRORS } from '../../common/openapi/api-docs.js';
 import { WechatSignedInView } from './wechat.responses.js';
 
 export class WechatUserInfoDto {

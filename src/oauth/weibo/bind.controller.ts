@@ -2,12 +2,9 @@ import { Body, Controller, Delete, HttpCode, Post, UseGuards, applyDecorators } 
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, Matches } from 'class-validator';
 import { PasswordLoginDto, RegisterDto } from '../../auth/auth.dto.js';
+import { TokensView } from '../../auth/auth.responses.js';
 import { CurrentUser, JwtAuthGuard, type AuthUser } from '../../auth/jwt-auth.guard.js';
 import { Sensitive } from '../../auth/reauth.guard.js';
-import { ReqMeta, type RequestMeta } from '../../common/request-context.js';
-import { TICKET_FORMAT } from './bind-ticket.store.js';
-import { BindService } from './bind.service.js';
-import { WeiboLoginService } from './weibo-login.service.js';
 import {
   ApiErrors,
   ApiOk,
@@ -16,7 +13,10 @@ import {
   HASHING_ERRORS,
   SIGNED_IN_ERRORS,
 } from '../../common/openapi/api-docs.js';
-import { TokensView } from '../../auth/auth.responses.js';
+import { ReqMeta, type RequestMeta } from '../../common/request-context.js';
+import { TICKET_FORMAT } from './bind-ticket.store.js';
+import { BindService } from './bind.service.js';
+import { WeiboLoginService } from './weibo-login.service.js';
 
 const IsBindTicket = () =>
   applyDecorators(

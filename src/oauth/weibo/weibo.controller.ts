@@ -2,18 +2,18 @@ import { Controller, Get, Query, UseGuards, createParamDecorator, type Execution
 import { AuthGuard } from '@nestjs/passport';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { TokensView } from '../../auth/auth.responses.js';
 import { CurrentUser, OptionalJwtAuthGuard, type AuthUser } from '../../auth/jwt-auth.guard.js';
 import { Sensitive } from '../../auth/reauth.guard.js';
 import { limited } from '../../common/errors/index.js';
+import { ApiErrors, ApiOk, ApiOkOneOf, ApiOp, SIGNED_IN_ERRORS } from '../../common/openapi/api-docs.js';
 import { ReqMeta, type RequestMeta } from '../../common/request-context.js';
 import { AppConfig } from '../../config/config.js';
 import { ipBucket } from '../../limits/ip-bucket.js';
 import { RateLimiter } from '../../limits/rate-limiter.js';
 import { WeiboLoginService } from './weibo-login.service.js';
-import { WeiboStrategy, type WeiboSignIn } from './weibo.strategy.js';
-import { ApiErrors, ApiOk, ApiOkOneOf, ApiOp, SIGNED_IN_ERRORS } from '../../common/openapi/api-docs.js';
-import { TokensView } from '../../auth/auth.responses.js';
 import { BindOfferView, OAuthUrlView } from './weibo.responses.js';
+import { WeiboStrategy, type WeiboSignIn } from './weibo.strategy.js';
 
 /** `request.user` as the Weibo strategy left it. */
 const WeiboCallback = createParamDecorator(
