@@ -1,7 +1,8 @@
 /**
  * The contract test: real answers of the API validated against docs/openapi.json. Every answer any e2e spec of
- * this run received so far is checked (test/support/client.ts records them), and this spec first makes at least
- * one call per operation itself, so every operation is covered whatever order the specs run in.
+ * this run received is checked (test/support/client.ts records them; this spec runs last, see
+ * test/support/contract-last.sequencer.mjs), and it first makes at least one call per operation itself, so every
+ * operation is covered even when it runs alone.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
