@@ -124,6 +124,8 @@ export class AppConfig {
     /** 0: no timeout. */
     statementTimeoutMs: number;
   };
+  /** The API's public base URL: the `servers` entry of the OpenAPI document (docs/api.md). */
+  publicUrl: string;
 }
 
 // ---- SMS providers (docs/providers/*.md) ----
@@ -270,6 +272,7 @@ function build(r: Reader): AppConfig {
       retryAttempts: r.int('MAIL_RETRY_ATTEMPTS', 5, 1, 20),
       retryDelayMs: r.int('MAIL_RETRY_DELAY_MS', 5000, 10, 600000),
     },
+    publicUrl: r.url('PUBLIC_URL', `http://127.0.0.1:${port}`).replace(/\/+$/, ''),
   });
 }
 

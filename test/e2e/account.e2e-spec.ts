@@ -534,6 +534,6 @@ describe('bad input on every new route', () => {
     expect(schemas.AccountDeletionDto.required ?? []).toEqual([]);
     expect(schemas.ProfileUpdateDto.required ?? []).toEqual([]);
     expect(schemas.PasswordChangeDto.required).toEqual(['password']);
-    expect(schemas.ProfileUpdateDto.properties.gender.enum).toEqual(['male', 'female', 'unknown']);
+    expect(schemas.ProfileUpdateDto.properties.gender.enum).toEqual(['male', 'female', 'unknown', null]);
   });
 });

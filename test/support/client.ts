@@ -1,6 +1,6 @@
 /** What e2e specs use to talk to the running stack: the API, the fakes, PostgreSQL and Redis. */
 import { createHash, randomBytes, randomInt } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, statSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { RedisTopology } from '../../src/config/config.js';
@@ -63,7 +63,24 @@ export async function callApi<T = any>(
   } catch {
     /* keep the text */
   }
+  recordAnswer({ method, path, status: response.status, body: parsed });
   return { status: response.status, body: parsed as T, headers: response.headers };
+}
+
+/** One answer of the API, as the contract spec checks it against docs/openapi.json. */
+export interface RecordedAnswer {
+  method: string;
+  path: string;
+  status: number;
+  body: unknown;
+}
+
+/** Every answer of this e2e run, one JSON line each (named after the run's stack file, so runs never mix). */
+export const answersFile = () =>
+  `${process.env.E2E_STACK_FILE}-${statSync(process.env.E2E_STACK_FILE ?? '').mtimeMs}.answers.jsonl`;
+
+function recordAnswer(answer: RecordedAnswer): void {
+  appendFileSync(answersFile(), `${JSON.stringify(answer)}\n`);
 }
 
 export async function fakeCall<T = any>(base: string, method: string, path: string, body?: unknown): Promise<T> {
