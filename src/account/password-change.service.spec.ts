@@ -1,7 +1,7 @@
-import { AccountEvents } from './account-events.js';
 import { jest } from '@jest/globals';
 import { fail, limited } from '../common/errors/index.js';
 import { UsersService } from '../users/users.service.js';
+import { AccountEvents } from './account-events.js';
 import { PasswordChangeService } from './password-change.service.js';
 
 const notices = { notify: async () => undefined };
@@ -60,7 +60,7 @@ function setup(passwordHash: string | null = 'old-hash') {
   };
   const f = fakes as Record<keyof typeof fakes, never>;
   const events = new AccountEvents(
-    f.audit as never,
+    f.audit,
     notices as never,
     { noticeEmailChanged: async () => undefined } as never,
   );

@@ -9,8 +9,8 @@ import { TokensService } from '../auth/tokens.service.js';
 import { invalid } from '../common/errors/index.js';
 import type { RequestMeta } from '../common/request-context.js';
 import { UsersService } from '../users/users.service.js';
-import type { PasswordChangeDto } from './account.dto.js';
 import { AccountEvents } from './account-events.js';
+import type { PasswordChangeDto } from './account.dto.js';
 
 /**
  * `PUT /v1/users/me/password`: every session ends and a new one starts, in one transaction. The old password

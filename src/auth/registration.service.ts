@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { ActivationService } from '../activation/activation.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { AppError, fail, invalid } from '../common/errors/index.js';
 import type { RequestMeta } from '../common/request-context.js';
-import { ActivationService } from '../activation/activation.service.js';
 import { SmsCodeService } from '../sms/sms-code.service.js';
 import { UsersService } from '../users/users.service.js';
 import type { RegisterDto } from './auth.dto.js';

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
-import { AppError } from '../common/errors/index.js';
 import { renderError } from '../common/error-envelope.js';
+import { AppError } from '../common/errors/index.js';
 import { loadConfig } from '../config/config.js';
 import { RateLimiter } from '../limits/rate-limiter.js';
 import type { CaptchaVerifier } from './captcha-verifier.js';

@@ -1,5 +1,5 @@
-import { HttpException, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { HttpException, Logger } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 import { AppError, CATALOGUE, fail, languageOf, ProviderError, providerErrorToAppError } from './errors/index.js';
 

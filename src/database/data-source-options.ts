@@ -1,5 +1,4 @@
-import type { DataSourceOptions } from 'typeorm';
-import type { Logger as TypeOrmLogger } from 'typeorm';
+import type { DataSourceOptions, Logger as TypeOrmLogger } from 'typeorm';
 import type { AppConfig } from '../config/config.js';
 import { entities } from '../entities.js';
 import { Accounts1763856000000 } from './migrations/1763856000000-Accounts.js';

@@ -66,7 +66,7 @@ export const BullRoot = BullModule.forRootAsync({
   imports: [QueueConnectionsModule],
   inject: [QueueConnections],
   useFactory: (connections: QueueConnections) => ({
-    createClient: (type: BullClientType) => connections.create(type) as never,
+    createClient: (type: BullClientType) => connections.create(type),
   }),
 });
 

@@ -4,8 +4,8 @@
  * main stack's worker never takes these jobs.
  */
 import type { ChildProcess } from 'node:child_process';
-import { freePort, startProcess, stopProcess, waitReady } from '../support/stack.js';
 import { call, closeClients, newIp, newPhone, pkce, ronglian, stack, until } from '../support/client.js';
+import { freePort, startProcess, stopProcess, waitReady } from '../support/stack.js';
 
 const env = {
   ...stack.env,
