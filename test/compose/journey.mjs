@@ -3,7 +3,7 @@
 // the fakes (their /_fake control routes, as test/support does). Then a queue check: with SMS sends slowed
 // down, one worker container is stopped mid-queue and every SMS must still reach the fake Ronglian once.
 // Weibo logins carry a PKCE-style verifier (RFC 7636, S256); linking Weibo to a signed-in account needs a
-// step-up proof (X-Reauth-Token), as the API contract v1.1 asks.
+// step-up proof, X-Reauth-Token (docs/security.md, "Step-up re-authentication").
 //
 //   API_URL=http://127.0.0.1:3000 FAKES_HOST=127.0.0.1 WORKER_CONTAINERS="<id> <id>" node test/compose/journey.mjs
 import { execFileSync } from 'node:child_process';
