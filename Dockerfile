@@ -19,7 +19,9 @@ RUN npm ci && npm cache clean --force
 
 FROM deps AS build
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
-COPY scripts/bundle.mjs ./scripts/bundle.mjs
+COPY .prettierrc.json ./
+COPY scripts/bundle.mjs scripts/client-types.mjs ./scripts/
+COPY packages/client ./packages/client
 COPY src ./src
 COPY test/fakes ./test/fakes
 COPY test/support ./test/support
