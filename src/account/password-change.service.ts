@@ -43,8 +43,9 @@ export class PasswordChangeService {
       const ended = await this.sessions.endAll(user.id, null, m);
       return { pair: await this.tokens.issue(user.id, meta, undefined, m), ended };
     });
-    // The caller's own session is replaced by the new pair; every other one ends at once.
-    await this.sessions.ended(ended.filter((id) => id !== auth.sessionId));
+    // Every session ends at once, the caller's too: its tokens, and any reauth token bound to it, die with it;
+    // the caller carries on with the new pair.
+    await this.sessions.ended(ended);
     await this.events.passwordChanged(user, meta, !hadPassword);
     return { username: user.username, ...pair };
   }

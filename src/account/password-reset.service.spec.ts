@@ -61,11 +61,7 @@ function setup() {
     audit: { record: jest.fn(async () => undefined) },
   };
   const f = fakes as Record<keyof typeof fakes, never>;
-  const events = new AccountEvents(
-    f.audit,
-    notices as never,
-    { noticeEmailChanged: async () => undefined } as never,
-  );
+  const events = new AccountEvents(f.audit, notices as never, { noticeEmailChanged: async () => undefined } as never);
   const service = new PasswordResetService(users, f.sms, f.hasher, f.sessions, credentials, events);
   return { service, fakes, db, repo, steps, counts };
 }
