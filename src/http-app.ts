@@ -28,7 +28,7 @@ export async function createHttpApp(config: AppConfig): Promise<NestFastifyAppli
   const fastify = app.getHttpAdapter().getInstance();
   acceptJsonOnly(fastify, config);
   installRequestHooks(fastify, app.get(Metrics), config.logLevel === 'debug' ? logger : null);
-  app.enableCors({ origin: config.corsOrigins, credentials: false, maxAge: 600 });
+  app.enableCors(corsOptions(config));
   await mountQueueBoard(app, config);
   setupDocs(app);
   await serveWeb(app, config); // the built SPA (web/) on this origin: README, "Web frontend"
@@ -55,6 +55,18 @@ function createAdapter(config: AppConfig): FastifyAdapter {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
   });
+}
+
+/** Every method and request header the API and its client use (docs/api.md, "CORS"), for CORS_ORIGINS only. */
+function corsOptions(config: AppConfig) {
+  return {
+    origin: config.corsOrigins,
+    credentials: false,
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'X-Reauth-Token', 'X-Request-Id', 'Accept-Language'],
+    exposedHeaders: ['Retry-After', 'X-Request-Id'],
+    maxAge: 600,
+  };
 }
 
 /** JSON only: any other Content-Type is a 415 (see json-body.ts for why forms are refused). */

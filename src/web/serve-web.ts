@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { spaContentSecurityPolicy } from '../common/security-headers.js';
 import type { AppConfig } from '../config/config.js';
 
 /**
@@ -22,8 +23,10 @@ export async function serveWeb(app: NestFastifyApplication, config: AppConfig): 
     prefix: '/',
     wildcard: false,
     decorateReply: false, // the queue dashboard registers @fastify/static too
-    setHeaders: (reply: { header(name: string, value: string): unknown }, path: string) =>
-      reply.header('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'),
+    setHeaders: (reply: { header(name: string, value: string): unknown }, path: string) => {
+      reply.header('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+      if (path.endsWith('.html')) reply.header('content-security-policy', spaContentSecurityPolicy);
+    },
   });
   logger.log(`serving the SPA from ${root}`);
 }
