@@ -7,6 +7,7 @@ import { SecurityEvents1763856200000 } from './migrations/1763856200000-Security
 import { Profile1763856300000 } from './migrations/1763856300000-Profile.js';
 import { SessionStart1764460800000 } from './migrations/1764460800000-SessionStart.js';
 import { ForgetWechatSessionKeys1764460900000 } from './migrations/1764460900000-ForgetWechatSessionKeys.js';
+import { PurgeIndexes1764547200000 } from './migrations/1764547200000-PurgeIndexes.js';
 
 export const migrations = [
   Accounts1763856000000,
@@ -15,6 +16,7 @@ export const migrations = [
   Profile1763856300000,
   SessionStart1764460800000,
   ForgetWechatSessionKeys1764460900000,
+  PurgeIndexes1764547200000,
 ];
 
 /** Shared by the app and the TypeORM CLI. Schema changes only ever come from `migrations`. */

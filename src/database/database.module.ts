@@ -17,3 +17,22 @@ import { dataSourceOptions } from './data-source-options.js';
   ],
 })
 export class DatabaseModule {}
+
+/**
+ * The same data source for the worker's maintenance job and `npm run reseal`: it never migrates (the API
+ * does) and connects on first use, so the worker starts and sends SMS without waiting for PostgreSQL.
+ */
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        ...dataSourceOptions(config),
+        extra: { max: 2, connectionTimeoutMillis: 5000 },
+        manualInitialization: true,
+        logging: ['error'],
+      }),
+    }),
+  ],
+})
+export class LazyDatabaseModule {}

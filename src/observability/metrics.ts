@@ -11,7 +11,7 @@ const LOGIN_ROUTES: Record<string, string> = {
   'POST /v1/users/wechat/login': 'wechat',
 };
 
-/** The API process's Prometheus registry (text format at GET /metrics). */
+/** The process's Prometheus registry: the API's GET /metrics, or the worker's (WORKER_METRICS_PORT). */
 @Injectable()
 export class Metrics {
   readonly registry = new Registry();
@@ -40,7 +40,8 @@ export class Metrics {
   });
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'auth_' });
+    // Standard names (process_*, nodejs_*), so stock Node.js dashboards work unchanged.
+    collectDefaultMetrics({ register: this.registry });
   }
 
   observeHttp(method: string, route: string, status: number, seconds: number): void {

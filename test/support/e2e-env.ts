@@ -30,4 +30,6 @@ export const e2eAppEnv: Record<string, string> = {
   LOGIN_ACCOUNT_MAX_FAILURES: '5',
   LOGIN_IP_MAX_FAILURES: '20',
   BODY_LIMIT_BYTES: '8192',
+  // Off for the shared stack (several workers per run); test/e2e/hygiene starts a worker with its own port.
+  WORKER_METRICS_PORT: '0',
 };
