@@ -1,15 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module.js';
 import { renderError } from './common/error-envelope.js';
-import { TrustedProxies } from './limits/trusted-proxies.js';
-import { securityHeaders } from './common/security-headers.js';
 import { parseJsonBody } from './common/json-body.js';
+import { securityHeaders } from './common/security-headers.js';
 import type { AppConfig } from './config/config.js';
+import { TrustedProxies } from './limits/trusted-proxies.js';
 import { logContext } from './observability/log-context.js';
 import { createRootLogger, PinoNestLogger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';

@@ -5,9 +5,9 @@ import { LazyDatabaseModule } from './database/database.module.js';
 import { Cache } from './infra/cache.js';
 import { BullRoot } from './infra/queues.js';
 import { RedisModule } from './infra/redis.module.js';
+import { MailDeliveryModule } from './mail/mail.module.js';
 import { MaintenanceJobsModule } from './maintenance/maintenance.module.js';
 import { WorkerMetricsModule } from './observability/observability.module.js';
-import { MailDeliveryModule } from './mail/mail.module.js';
 import { SmsDeliveryModule } from './sms/sms.module.js';
 
 /**

@@ -41,12 +41,12 @@ export class AuditService {
 
   /** Deletes up to `batch` events older than `days` days; returns how many (AUDIT_RETENTION_DAYS). */
   async purgeOlderThan(days: number, batch: number): Promise<number> {
-    const [, count] = (await this.db.query(
+    const [, count] = await this.db.query<[unknown, number]>(
       `DELETE FROM security_events WHERE id IN (
          SELECT id FROM security_events WHERE created_at < now() - make_interval(days => $1)
           LIMIT $2 FOR UPDATE SKIP LOCKED)`,
       [days, batch],
-    )) as [unknown, number];
+    );
     return count;
   }
 

@@ -125,11 +125,11 @@ export class RefreshTokensRepository {
    * it again is still caught as reuse (RFC 9700 §4.14); rows other purges hold are skipped, not waited for.
    */
   async purgeExpired(batch: number): Promise<number> {
-    const [, count] = (await this.db.query(
+    const [, count] = await this.db.query<[unknown, number]>(
       `DELETE FROM refresh_tokens WHERE id IN (
          SELECT id FROM refresh_tokens WHERE expires_at < now() LIMIT $1 FOR UPDATE SKIP LOCKED)`,
       [batch],
-    )) as [unknown, number];
+    );
     return count;
   }
 

@@ -77,8 +77,12 @@ describe('loadConfig', () => {
     const refused = (env: Record<string, string>) => problems({ ...strongProd, ...env }).join('\n');
 
     it('refuses a secret reused under another name', () => {
-      expect(refused({ SMS_CODE_SECRET: strongProd.JWT_SECRET })).toContain('SMS_CODE_SECRET must differ from JWT_SECRET');
-      expect(refused({ CAPTCHA_SECRET: strongProd.JWT_SECRET })).toContain('CAPTCHA_SECRET must differ from JWT_SECRET');
+      expect(refused({ SMS_CODE_SECRET: strongProd.JWT_SECRET })).toContain(
+        'SMS_CODE_SECRET must differ from JWT_SECRET',
+      );
+      expect(refused({ CAPTCHA_SECRET: strongProd.JWT_SECRET })).toContain(
+        'CAPTCHA_SECRET must differ from JWT_SECRET',
+      );
       expect(refused({ CAPTCHA_SECRET: strongProd.SMS_CODE_SECRET })).toContain(
         'CAPTCHA_SECRET must differ from SMS_CODE_SECRET',
       );

@@ -134,7 +134,11 @@ function build(r: Reader): AppConfig {
   const jwtSecret = secret('JWT_SECRET', 'dev-jwt-secret-not-for-production-0000000');
   const smsCodeSecret = secret('SMS_CODE_SECRET', 'dev-sms-code-secret-not-for-production-00');
   const abuse = abuseSettings(r, prod);
-  checkSecrets(r, prod, { JWT_SECRET: jwtSecret, SMS_CODE_SECRET: smsCodeSecret, CAPTCHA_SECRET: abuse.captcha.secret });
+  checkSecrets(r, prod, {
+    JWT_SECRET: jwtSecret,
+    SMS_CODE_SECRET: smsCodeSecret,
+    CAPTCHA_SECRET: abuse.captcha.secret,
+  });
   const links = productionLinks(r, prod, port);
 
   return Object.freeze({

@@ -30,7 +30,10 @@ export function checkSecrets(r: Reader, prod: boolean, secrets: Record<string, s
     if (PLACEHOLDER.test(value) || value.length < MIN_SECRET_LENGTH)
       r.fail(name, `must be set to a random secret of at least ${MIN_SECRET_LENGTH} characters in production`);
     else if (bitsPerChar(value) < MIN_BITS_PER_CHAR)
-      r.fail(name, `has too little entropy (under ${MIN_BITS_PER_CHAR} bits per character): use openssl rand -base64 32`);
+      r.fail(
+        name,
+        `has too little entropy (under ${MIN_BITS_PER_CHAR} bits per character): use openssl rand -base64 32`,
+      );
     const twin = seen.get(value);
     if (value && twin) r.fail(name, `must differ from ${twin}`);
     else seen.set(value, name);

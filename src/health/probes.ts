@@ -18,7 +18,9 @@ export async function probeAll(
 
 async function probe(check: () => Promise<unknown>, timeoutMs: number): Promise<ProbeState> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), timeoutMs)));
+  const timeout = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), timeoutMs)),
+  );
   try {
     await Promise.race([check(), timeout]);
     return 'up';

@@ -1,8 +1,8 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { getQueueToken } from '@nestjs/bull';
 import { Logger, type INestApplicationContext } from '@nestjs/common';
 import type { Queue } from 'bull';
 import type { Redis } from 'ioredis';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { renderError } from '../common/error-envelope.js';
 import { fail, type ErrorReason } from '../common/errors/index.js';
 import type { AppConfig } from '../config/config.js';

@@ -23,7 +23,7 @@ export class ResealService {
   async run(): Promise<ResealReport> {
     if (!this.db.isInitialized) await this.db.initialize();
     const report: ResealReport = { resealed: 0, unreadable: 0 };
-    for (let after: string | null = FIRST_ID; after !== null; ) {
+    for (let after: string | null = FIRST_ID; after !== null;) {
       const batch = await this.identities.resealBatch(after, BATCH);
       report.resealed += batch.resealed;
       report.unreadable += batch.unreadable;

@@ -1,13 +1,13 @@
+import { timingSafeEqual } from 'node:crypto';
 import { createBullBoard } from '@bull-board/api';
 import { BullAdapter } from '@bull-board/api/bullAdapter';
 import { FastifyAdapter as BoardAdapter } from '@bull-board/fastify';
-import { Logger } from '@nestjs/common';
 import { getQueueToken } from '@nestjs/bull';
+import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Queue } from 'bull';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
-import { timingSafeEqual } from 'node:crypto';
 import { renderError } from '../common/error-envelope.js';
 import { limited } from '../common/errors/index.js';
 import type { AppConfig } from '../config/config.js';

@@ -28,7 +28,7 @@ export class QueueMetrics implements OnModuleInit {
         this.reset();
         for (const [name, queue] of Object.entries(queues)) {
           const counts = await queue.getJobCounts();
-          for (const [state, count] of Object.entries(counts)) this.set({ queue: name, state }, count);
+          for (const [state, count] of Object.entries(counts)) this.set({ queue: name, state }, Number(count));
         }
       },
     });

@@ -18,7 +18,7 @@ export async function serveWeb(app: NestFastifyApplication, config: AppConfig): 
     logger.log(`no SPA at ${root} (build it with npm run web:build); serving the API only`);
     return;
   }
-  await app.register(fastifyStatic as never, {
+  await app.register(fastifyStatic, {
     root,
     prefix: '/',
     wildcard: false,
