@@ -26,12 +26,15 @@ export class DatabaseModule {}
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({
-        ...dataSourceOptions(config),
-        extra: { max: 2, connectionTimeoutMillis: 5000 },
-        manualInitialization: true,
-        logging: ['error'],
-      }),
+      useFactory: (config: AppConfig) => {
+        const options = dataSourceOptions(config);
+        return {
+          ...options,
+          extra: { ...(options.extra as object), max: 2 },
+          manualInitialization: true,
+          logging: ['error'],
+        };
+      },
     }),
   ],
 })
