@@ -22,7 +22,7 @@ type Route = (req: IncomingMessage) => Promise<Reply>;
 /**
  * The worker's own small HTTP server on WORKER_METRICS_PORT (0: none): `/health/live`, `/health/ready`
  * (Redis with `noeviction`, the queue connection) and `/metrics` (its job counters and process metrics,
- * behind METRICS_TOKEN like the API's). See docs/operations.md.
+ * behind METRICS_TOKEN like the API's), answering in the API's envelope. See docs/operations.md.
  */
 export async function startWorkerEndpoint(app: INestApplicationContext, config: AppConfig): Promise<Server | null> {
   const logger = new Logger('WorkerEndpoint');
@@ -50,7 +50,7 @@ function workerRoutes(app: INestApplicationContext, config: AppConfig, redis: Re
   const queue = app.get<Queue>(getQueueToken(SMS_QUEUE));
   const registry = app.get(Metrics).registry;
   return {
-    '/health/live': () => Promise.resolve(json(200, { status: 'up' })),
+    '/health/live': () => Promise.resolve(json(200, { code: 200, data: { status: 'up' } })),
     '/health/ready': async () => {
       const checks = await probeAll({
         redis: () => redis.ping(),

@@ -36,7 +36,7 @@ describe('metrics', () => {
   });
 
   it('gives the worker its own health, readiness and job counters', async () => {
-    expect(await (await fetch(`${own.worker}/health/live`)).json()).toEqual({ status: 'up' });
+    expect(await (await fetch(`${own.worker}/health/live`)).json()).toEqual({ code: 200, data: { status: 'up' } });
     const ready = (await (await fetch(`${own.worker}/health/ready`)).json()) as any;
     expect(ready.data.checks).toEqual({ redis: 'up', redis_policy: 'up', queue: 'up' });
     expect((await fetch(`${own.worker}/metrics`)).status).toBe(401);
