@@ -1,5 +1,5 @@
 // Bundles the compiled API and worker (dist/src) into one file each (dist/bundle). Loading one module instead
-// of several thousand is what brings start-up under the performance target (README, Performance).
+// of several thousand is what brings start-up under the performance target (docs/performance.md).
 // Packages that read files next to themselves, native addons and optional peers stay external.
 import { build } from 'esbuild';
 import { copyFile, writeFile } from 'node:fs/promises';

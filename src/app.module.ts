@@ -10,11 +10,13 @@ import { ConfigModule } from './config/config.module.js';
 import { HealthModule } from './health/health.module.js';
 import { Cache } from './infra/cache.js';
 import { DatabaseModule } from './database/database.module.js';
+import { createRootLogger } from './observability/logger.js';
 import { BullRoot } from './infra/queues.js';
 import { RedisModule } from './infra/redis.module.js';
 import { LimitsModule } from './limits/limits.module.js';
 import { ObservabilityModule } from './observability/observability.module.js';
-import { MailDeliveryModule, MailModule } from './mail/mail.module.js';
+import { ActivationModule } from './activation/activation.module.js';
+import { MailDeliveryModule } from './mail/mail.module.js';
 import { WechatModule } from './oauth/wechat/wechat.module.js';
 import { SmsDeliveryModule, SmsModule } from './sms/sms.module.js';
 import { WeiboModule } from './oauth/weibo/weibo.module.js';
@@ -30,7 +32,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         RedisModule,
-        DatabaseModule,
+        DatabaseModule.forRoot(createRootLogger(config, 'api')),
         BullRoot,
         Cache,
         Jwt,
@@ -42,7 +44,7 @@ export class AppModule {
         AuthModule,
         AccountModule,
         WeiboModule,
-        MailModule,
+        ActivationModule,
         WechatModule,
         HealthModule,
         ...(config.sms.inlineWorker ? [SmsDeliveryModule, MailDeliveryModule] : []),

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
-import { LazyDatabaseModule } from './database/database.module.js';
+import { DatabaseModule } from './database/database.module.js';
 import { Cache } from './infra/cache.js';
 import { BullRoot } from './infra/queues.js';
 import { RedisModule } from './infra/redis.module.js';
@@ -26,7 +26,7 @@ export class WorkerModule {
         BullRoot,
         SmsDeliveryModule,
         MailDeliveryModule,
-        ...(config.databaseUrl ? [LazyDatabaseModule, Cache, MaintenanceJobsModule] : []),
+        ...(config.databaseUrl ? [DatabaseModule.lazy(), Cache, MaintenanceJobsModule] : []),
       ],
     };
   }

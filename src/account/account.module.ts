@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import { IdentitiesModule } from '../identities/identities.module.js';
+import { ActivationModule } from '../activation/activation.module.js';
 import { MailModule } from '../mail/mail.module.js';
 import { WechatModule } from '../oauth/wechat/wechat.module.js';
 import { WeiboModule } from '../oauth/weibo/weibo.module.js';
@@ -8,6 +9,7 @@ import { SmsModule } from '../sms/sms.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AccountCleanup } from './account-cleanup.service.js';
 import { AccountDeletionService } from './account-deletion.service.js';
+import { AccountEvents } from './account-events.js';
 import { AccountProof } from './account-proof.service.js';
 import { AccountController } from './account.controller.js';
 import { AccountService } from './account.service.js';
@@ -22,13 +24,23 @@ import { SessionsController } from './sessions.controller.js';
 
 /** The signed-in user's account: profile, password reset and change, phone, email, sessions, deletion. */
 @Module({
-  imports: [UsersModule, AuthModule, SmsModule, MailModule, IdentitiesModule, WeiboModule, WechatModule],
+  imports: [
+    UsersModule,
+    AuthModule,
+    SmsModule,
+    MailModule,
+    ActivationModule,
+    IdentitiesModule,
+    WeiboModule,
+    WechatModule,
+  ],
   controllers: [MeController, PasswordController, AccountController, SessionsController, ReauthController],
   providers: [
     ProfileService,
     AccountService,
     AccountProof,
     AccountCleanup,
+    AccountEvents,
     PasswordResetService,
     PasswordChangeService,
     AccountDeletionService,

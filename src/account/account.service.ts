@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { AuditService } from '../audit/audit.service.js';
 import { fail, limited } from '../common/errors/index.js';
 import type { RequestMeta } from '../common/request-context.js';
 import { RateLimiter } from '../limits/rate-limiter.js';
-import { ActivationService } from '../mail/activation.service.js';
+import { ActivationService } from '../activation/activation.service.js';
 import { SmsCodeService } from '../sms/sms-code.service.js';
 import type { Profile } from '../users/profile-cache.js';
 import { UsersService } from '../users/users.service.js';
 import type { EmailChangeDto, PhoneChangeDto, ProfileUpdateDto } from './account.dto.js';
+import { AccountEvents } from './account-events.js';
 import { ProfileService } from './profile.service.js';
 
 const PROFILE_FIELDS = ['nickname', 'avatar', 'gender', 'birthday', 'signature'] as const;
@@ -23,7 +23,7 @@ export class AccountService {
     private readonly activation: ActivationService,
     private readonly limiter: RateLimiter,
     private readonly profiles: ProfileService,
-    private readonly audit: AuditService,
+    private readonly events: AccountEvents,
   ) {}
 
   /** The code proves the new phone; only then is "taken" revealed (to the phone's owner). */
@@ -34,7 +34,7 @@ export class AccountService {
     if (!changed) return { phone: dto.phone };
     await this.users.assertAvailable({ phone: dto.phone });
     await this.users.update(userId, { phone: dto.phone });
-    await this.audit.record('phone_changed', userId, meta);
+    await this.events.phoneChanged(user, meta);
     return { phone: dto.phone };
   }
 
@@ -54,8 +54,7 @@ export class AccountService {
     await this.users.assertAvailable({ email: dto.email });
     await this.users.update(userId, { email: dto.email, emailVerified: false });
     await this.activation.sendActivationQuietly(userId);
-    if (user.email) await this.activation.noticeEmailChanged(user.email, user.username, dto.email);
-    await this.audit.record('email_changed', userId, meta);
+    await this.events.emailChanged(user, dto.email, meta);
     return { email: dto.email, email_verified: false };
   }
 

@@ -1,7 +1,10 @@
+import { AccountEvents } from './account-events.js';
 import { jest } from '@jest/globals';
 import { fail, limited } from '../common/errors/index.js';
 import { UsersService } from '../users/users.service.js';
 import { PasswordChangeService } from './password-change.service.js';
+
+const notices = { notify: async () => undefined };
 
 const meta = { ip: '1.2.3.4', userAgent: 'ua' };
 const auth = { id: 'u1', sessionId: 'family-1' };
@@ -56,7 +59,12 @@ function setup(passwordHash: string | null = 'old-hash') {
     audit: { record: jest.fn(async () => void steps.push('audit')) },
   };
   const f = fakes as Record<keyof typeof fakes, never>;
-  const service = new PasswordChangeService(users, f.hasher, f.tokens, f.sessions, f.credentials, f.audit);
+  const events = new AccountEvents(
+    f.audit as never,
+    notices as never,
+    { noticeEmailChanged: async () => undefined } as never,
+  );
+  const service = new PasswordChangeService(users, f.hasher, f.tokens, f.sessions, f.credentials, events);
   return { service, fakes, db, qb, steps };
 }
 
@@ -116,6 +124,20 @@ describe('PasswordChangeService', () => {
     expect(fakes.credentials.assertPassword).not.toHaveBeenCalled();
     expect(fakes.audit.record).toHaveBeenCalledWith('password_changed', 'u1', meta, { first: true });
   });
+
+  it.each(['password1', 'my xiaoming secret'])(
+    'refuses %s (common, or holding the username) before the old password is checked or anything is hashed',
+    async (password) => {
+      const { service, fakes, db } = setup();
+      await expect(service.change(auth, { old_password: 'old password', password }, meta)).rejects.toMatchObject({
+        code: 10100,
+        extra: { fields: { password: expect.any(String) } },
+      });
+      expect(fakes.credentials.assertPassword).not.toHaveBeenCalled();
+      expect(fakes.hasher.hash).not.toHaveBeenCalled();
+      expect(db.transaction).not.toHaveBeenCalled();
+    },
+  );
 
   it('answers 401 when the account is gone', async () => {
     const { service, qb } = setup();

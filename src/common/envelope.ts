@@ -9,7 +9,7 @@ export class Envelope<T> {
   ) {}
 }
 
-/** Wraps every successful handler result as `{code: 200, data}` (see the HTTP contract, "Envelope"). */
+/** Wraps every successful handler result as `{code: 200, data}` (docs/api.md, conventions). */
 @Injectable()
 export class EnvelopeInterceptor implements NestInterceptor {
   intercept(_context: ExecutionContext, next: CallHandler): Observable<unknown> {

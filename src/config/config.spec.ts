@@ -137,4 +137,71 @@ describe('loadConfig', () => {
       purge: { everySeconds: 3600, batchSize: 1000, unboundIdentityTtlSeconds: 86400, auditRetentionDays: 180 },
     });
   });
+
+  describe('SMS providers', () => {
+    const aliyun = {
+      SMS_DRIVER: 'aliyun',
+      ALIYUN_SMS_ACCESS_KEY_ID: 'LTAI5tRealKeyId',
+      ALIYUN_SMS_ACCESS_KEY_SECRET: 'a-real-access-key-secret',
+      ALIYUN_SMS_SIGN_NAME: '认证服务',
+      ALIYUN_SMS_TEMPLATE_CODE: 'SMS_476500001',
+    };
+    const tencent = {
+      SMS_DRIVER: 'tencent',
+      TENCENT_SMS_SECRET_ID: 'AKIDrealSecretId',
+      TENCENT_SMS_SECRET_KEY: 'a-real-secret-key',
+      TENCENT_SMS_SDK_APP_ID: '1400123456',
+      TENCENT_SMS_SIGN_NAME: '认证服务',
+      TENCENT_SMS_TEMPLATE_ID: '2301234',
+    };
+    const withoutRonglian = (env: Record<string, string>) => {
+      const copy: Record<string, string> = { ...strongProd, ...env };
+      for (const name of ['RONGLIAN_ACCOUNT_SID', 'RONGLIAN_AUTH_TOKEN', 'RONGLIAN_APP_ID']) delete copy[name];
+      return copy;
+    };
+
+    it('accepts a complete Alibaba or Tencent configuration in production, with the documented defaults', () => {
+      const a = loadConfig(withoutRonglian(aliyun));
+      expect(a.sms.driver).toBe('aliyun');
+      expect(a.aliyun).toMatchObject({
+        endpoint: 'https://dysmsapi.aliyuncs.com',
+        noticeTemplateCode: '',
+        timeoutMs: 5000,
+      });
+      const t = loadConfig(withoutRonglian(tencent));
+      expect(t.sms.driver).toBe('tencent');
+      expect(t.tencent).toMatchObject({ endpoint: 'https://sms.tencentcloudapi.com', region: 'ap-guangzhou' });
+    });
+
+    it.each([
+      ...Object.keys(aliyun)
+        .filter((name) => name !== 'SMS_DRIVER')
+        .map((name) => [aliyun, name] as const),
+      ...Object.keys(tencent)
+        .filter((name) => name !== 'SMS_DRIVER')
+        .map((name) => [tencent, name] as const),
+    ])('refuses the chosen driver without %#: %s', (env, name) => {
+      const partial: Record<string, string> = { ...env };
+      delete partial[name];
+      expect(problems(withoutRonglian(partial)).join('\n')).toContain(name);
+    });
+
+    it('refuses placeholder provider secrets in production', () => {
+      const a = withoutRonglian({ ...aliyun, ALIYUN_SMS_ACCESS_KEY_SECRET: 'changeme' });
+      expect(problems(a).join()).toContain('ALIYUN_SMS_ACCESS_KEY_SECRET');
+      const t = withoutRonglian({ ...tencent, TENCENT_SMS_SECRET_KEY: 'placeholder' });
+      expect(problems(t).join()).toContain('TENCENT_SMS_SECRET_KEY');
+    });
+
+    it('picks the driver from the credentials present when SMS_DRIVER is unset, and ignores other drivers', () => {
+      const { SMS_DRIVER: _a, ...aliyunOnly } = aliyun;
+      expect(loadConfig(aliyunOnly).sms.driver).toBe('aliyun');
+      const { SMS_DRIVER: _t, ...tencentOnly } = tencent;
+      expect(loadConfig(tencentOnly).sms.driver).toBe('tencent');
+      expect(
+        problems({ SMS_DRIVER: 'ronglian', RONGLIAN_ACCOUNT_SID: 's', RONGLIAN_AUTH_TOKEN: 't' }).join(),
+      ).toContain('RONGLIAN_APP_ID');
+      expect(problems({ SMS_DRIVER: 'sinch' }).join()).toContain('SMS_DRIVER');
+    });
+  });
 });

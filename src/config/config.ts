@@ -7,6 +7,25 @@ import { parseEnv, type Reader } from './env-reader.js';
 import { operationsSettings, type OperationsSettings } from './operations-settings.js';
 import { checkKey, checkSecrets, PLACEHOLDER, requireHttps } from './production-rules.js';
 
+export type RedisMode = 'standalone' | 'sentinel' | 'cluster';
+export interface HostPort {
+  host: string;
+  port: number;
+}
+/** Where one Redis role (commands and cache, or queues) lives; see docs/scale-out.md. */
+export interface RedisTopology {
+  mode: RedisMode;
+  /** standalone only */
+  url: string;
+  /** sentinel only */
+  sentinels: HostPort[];
+  sentinelName: string;
+  /** cluster only: seed nodes */
+  nodes: HostPort[];
+  password?: string;
+  tls: boolean;
+}
+
 export type NodeEnv = 'development' | 'production' | 'test';
 
 export class AppConfig {
@@ -46,11 +65,13 @@ export class AppConfig {
   trustedProxies: AbuseSettings['trustedProxies'];
   smsNetHourlyCap: number;
   smsGlobalHourlyCap: number;
+  smsVerify: AbuseSettings['smsVerify'];
+  wechatLoginIpHourlyCap: number;
   hashing: AbuseSettings['hashing'];
   /** Metrics access, the dashboard's failure limit, the worker's endpoint, purges (docs/operations.md). */
   operations: OperationsSettings;
   sms: {
-    driver: 'ronglian' | 'log';
+    driver: SmsDriver;
     /** Run the SMS consumer inside the API process (development convenience). */
     inlineWorker: boolean;
     codeSecret: string;
@@ -63,14 +84,9 @@ export class AppConfig {
     retryDelayMs: number;
     workerConcurrency: number;
   };
-  ronglian: {
-    baseUrl: string;
-    accountSid: string;
-    authToken: string;
-    appId: string;
-    templateId: string;
-    timeoutMs: number;
-  };
+  ronglian: RonglianConfig;
+  aliyun: AliyunSmsConfig;
+  tencent: TencentSmsConfig;
   login: { accountMaxFailures: number; ipMaxFailures: number; windowSeconds: number };
   weibo: {
     clientId: string;
@@ -101,7 +117,58 @@ export class AppConfig {
   };
   /** AES-256-GCM keys by version for provider tokens at rest; `current` encrypts, all decrypt. */
   encryption: { current: number; keys: Record<number, Buffer> };
+  /** Commands, limits and the cache (`url` is `redisUrl`). */
+  redis: RedisTopology;
+  /** Bull's queues: the main Redis unless QUEUE_REDIS_URL or QUEUE_REDIS_MODE says otherwise. */
+  queueRedis: RedisTopology;
+  db: {
+    /** Read replicas for lag-tolerant reads only (session lists, security events). */
+    replicaUrls: string[];
+    poolMax: number;
+    /** 0: no timeout. */
+    statementTimeoutMs: number;
+  };
+  /** The API's public base URL: the `servers` entry of the OpenAPI document (docs/api.md). */
+  publicUrl: string;
 }
+
+// ---- SMS providers (docs/providers/*.md) ----
+export type SmsDriver = 'ronglian' | 'aliyun' | 'tencent' | 'log';
+
+export interface RonglianConfig {
+  baseUrl: string;
+  accountSid: string;
+  authToken: string;
+  appId: string;
+  templateId: string;
+  /** Empty: no SMS notices. */
+  noticeTemplateId: string;
+  timeoutMs: number;
+}
+
+export interface AliyunSmsConfig {
+  /** Base URL with scheme; the signed `host` is its host[:port]. */
+  endpoint: string;
+  accessKeyId: string;
+  accessKeySecret: string;
+  signName: string;
+  templateCode: string;
+  noticeTemplateCode: string;
+  timeoutMs: number;
+}
+
+export interface TencentSmsConfig {
+  endpoint: string;
+  secretId: string;
+  secretKey: string;
+  sdkAppId: string;
+  signName: string;
+  templateId: string;
+  noticeTemplateId: string;
+  region: string;
+  timeoutMs: number;
+}
+// ---- end SMS providers ----
 
 export function loadConfig(source: Record<string, string | undefined> = process.env): AppConfig {
   return parseEnv(source, (r) => build(r));
@@ -110,22 +177,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
 function build(r: Reader): AppConfig {
   const env = r.oneOf('NODE_ENV', ['development', 'production', 'test'] as const, 'development');
   const prod = env === 'production';
+  // Checked in production with the other secrets below (production-rules.ts).
   const secret = (name: string, devDefault: string) => r.str(name, prod ? '' : devDefault);
-  const ronglianSid = r.str('RONGLIAN_ACCOUNT_SID', '');
-  const smsDriver = r.oneOf('SMS_DRIVER', ['ronglian', 'log'] as const, ronglianSid ? 'ronglian' : 'log');
-  if (prod && smsDriver === 'log') r.fail('SMS_DRIVER', 'log is refused in production: codes would only be printed');
-  const ronglian = {
-    baseUrl: r.url('RONGLIAN_BASE_URL', 'https://app.cloopen.com:8883'),
-    accountSid: ronglianSid,
-    authToken:
-      smsDriver === 'ronglian' ? secretOrFail(r, 'RONGLIAN_AUTH_TOKEN', prod) : r.str('RONGLIAN_AUTH_TOKEN', ''),
-    appId: smsDriver === 'ronglian' ? r.required('RONGLIAN_APP_ID') : r.str('RONGLIAN_APP_ID', ''),
-    templateId: r.str('RONGLIAN_TEMPLATE_ID', '1'),
-    timeoutMs: r.int('RONGLIAN_TIMEOUT_MS', 5000, 100, 60000),
-  };
-  if (smsDriver === 'ronglian' && !ronglianSid) r.fail('RONGLIAN_ACCOUNT_SID', 'is required when SMS_DRIVER=ronglian');
-  if (!/^\d+$/.test(ronglian.templateId)) r.fail('RONGLIAN_TEMPLATE_ID', 'must be numeric');
-
+  const providers = smsProviders(r, prod);
   const encryption = encryptionKeys(r, prod);
   const port = r.int('PORT', 3000, 0, 65535);
   const mailDriver = r.oneOf('MAIL_DRIVER', ['smtp', 'log'] as const, r.str('SMTP_URL', '') ? 'smtp' : 'log');
@@ -142,6 +196,7 @@ function build(r: Reader): AppConfig {
   const links = productionLinks(r, prod, port);
 
   return Object.freeze({
+    ...scaleOut(r),
     env,
     host: r.str('HOST', '0.0.0.0'),
     port,
@@ -172,7 +227,7 @@ function build(r: Reader): AppConfig {
     ...abuse,
     operations: operationsSettings(r, prod),
     sms: {
-      driver: smsDriver,
+      driver: providers.driver,
       inlineWorker: r.bool('SMS_INLINE_WORKER', false),
       codeSecret: smsCodeSecret,
       codeTtlSeconds: r.int('SMS_CODE_TTL', 180, 30, 3600),
@@ -184,7 +239,9 @@ function build(r: Reader): AppConfig {
       retryDelayMs: r.int('SMS_RETRY_DELAY_MS', 2000, 10, 600000),
       workerConcurrency: r.int('SMS_WORKER_CONCURRENCY', 50, 1, 1000),
     },
-    ronglian,
+    ronglian: providers.ronglian,
+    aliyun: providers.aliyun,
+    tencent: providers.tencent,
     login: {
       accountMaxFailures: r.int('LOGIN_ACCOUNT_MAX_FAILURES', 5, 1, 1000),
       ipMaxFailures: r.int('LOGIN_IP_MAX_FAILURES', 50, 1, 1_000_000),
@@ -219,6 +276,7 @@ function build(r: Reader): AppConfig {
       retryAttempts: r.int('MAIL_RETRY_ATTEMPTS', 5, 1, 20),
       retryDelayMs: r.int('MAIL_RETRY_DELAY_MS', 5000, 10, 600000),
     },
+    publicUrl: r.url('PUBLIC_URL', `http://127.0.0.1:${port}`).replace(/\/+$/, ''),
   });
 }
 
@@ -227,6 +285,53 @@ function secretOrFail(r: Reader, name: string, prod: boolean): string {
   if (prod && PLACEHOLDER.test(value)) r.fail(name, 'is a placeholder; set the real secret in production');
   return value;
 }
+
+// ---- SMS providers: the chosen driver's credentials are required (and must not be placeholders in production) ----
+function smsProviders(r: Reader, prod: boolean) {
+  const ronglianSid = r.str('RONGLIAN_ACCOUNT_SID', '');
+  const aliyunKeyId = r.str('ALIYUN_SMS_ACCESS_KEY_ID', '');
+  const tencentSecretId = r.str('TENCENT_SMS_SECRET_ID', '');
+  const fallback = ronglianSid ? 'ronglian' : aliyunKeyId ? 'aliyun' : tencentSecretId ? 'tencent' : 'log';
+  const driver = r.oneOf('SMS_DRIVER', ['ronglian', 'aliyun', 'tencent', 'log'] as const, fallback);
+  if (prod && driver === 'log') r.fail('SMS_DRIVER', 'log is refused in production: codes would only be printed');
+  const need = (name: string, on: SmsDriver) => (driver === on ? r.required(name) : r.str(name, ''));
+  const key = (name: string, on: SmsDriver) => (driver === on ? secretOrFail(r, name, prod) : r.str(name, ''));
+  const timeout = (name: string) => r.int(name, 5000, 100, 60000);
+  const ronglian: RonglianConfig = {
+    baseUrl: r.url('RONGLIAN_BASE_URL', 'https://app.cloopen.com:8883'),
+    accountSid: need('RONGLIAN_ACCOUNT_SID', 'ronglian'),
+    authToken: key('RONGLIAN_AUTH_TOKEN', 'ronglian'),
+    appId: need('RONGLIAN_APP_ID', 'ronglian'),
+    templateId: r.str('RONGLIAN_TEMPLATE_ID', '1'),
+    noticeTemplateId: r.str('RONGLIAN_NOTICE_TEMPLATE_ID', ''),
+    timeoutMs: timeout('RONGLIAN_TIMEOUT_MS'),
+  };
+  const numeric = /^\d*$/;
+  if (!ronglian.templateId.match(numeric)) r.fail('RONGLIAN_TEMPLATE_ID', 'must be numeric');
+  if (!ronglian.noticeTemplateId.match(numeric)) r.fail('RONGLIAN_NOTICE_TEMPLATE_ID', 'must be numeric');
+  const aliyun: AliyunSmsConfig = {
+    endpoint: r.url('ALIYUN_SMS_ENDPOINT', 'https://dysmsapi.aliyuncs.com'),
+    accessKeyId: need('ALIYUN_SMS_ACCESS_KEY_ID', 'aliyun'),
+    accessKeySecret: key('ALIYUN_SMS_ACCESS_KEY_SECRET', 'aliyun'),
+    signName: need('ALIYUN_SMS_SIGN_NAME', 'aliyun'),
+    templateCode: need('ALIYUN_SMS_TEMPLATE_CODE', 'aliyun'),
+    noticeTemplateCode: r.str('ALIYUN_SMS_NOTICE_TEMPLATE_CODE', ''),
+    timeoutMs: timeout('ALIYUN_SMS_TIMEOUT_MS'),
+  };
+  const tencent: TencentSmsConfig = {
+    endpoint: r.url('TENCENT_SMS_ENDPOINT', 'https://sms.tencentcloudapi.com'),
+    secretId: need('TENCENT_SMS_SECRET_ID', 'tencent'),
+    secretKey: key('TENCENT_SMS_SECRET_KEY', 'tencent'),
+    sdkAppId: need('TENCENT_SMS_SDK_APP_ID', 'tencent'),
+    signName: need('TENCENT_SMS_SIGN_NAME', 'tencent'),
+    templateId: need('TENCENT_SMS_TEMPLATE_ID', 'tencent'),
+    noticeTemplateId: r.str('TENCENT_SMS_NOTICE_TEMPLATE_ID', ''),
+    region: r.str('TENCENT_SMS_REGION', 'ap-guangzhou'),
+    timeoutMs: timeout('TENCENT_SMS_TIMEOUT_MS'),
+  };
+  return { driver, ronglian, aliyun, tencent };
+}
+// ---- end SMS providers ----
 
 /** `ENCRYPTION_KEYS=1:<base64 32 bytes>,2:<base64 32 bytes>` and `ENCRYPTION_KEY_VERSION=2` (default: the highest). */
 function encryptionKeys(r: Reader, prod: boolean): AppConfig['encryption'] {
@@ -267,4 +372,61 @@ function adminPassword(r: Reader, prod: boolean): string {
   if (prod && value && (PLACEHOLDER.test(value) || value.length < 12))
     r.fail('ADMIN_PASSWORD', 'must be at least 12 characters and not a placeholder');
   return value;
+}
+
+/** The Redis and PostgreSQL topology (docs/scale-out.md); standalone Redis and one PostgreSQL by default. */
+function scaleOut(r: Reader): Pick<AppConfig, 'redis' | 'queueRedis' | 'db'> {
+  const shared = { password: r.str('REDIS_PASSWORD', '') || undefined, tls: r.bool('REDIS_TLS', false) };
+  const mode = r.oneOf('REDIS_MODE', ['standalone', 'sentinel', 'cluster'] as const, 'standalone');
+  const sentinels = hostPorts(r, 'REDIS_SENTINELS', 26379, mode === 'sentinel');
+  const sentinelName = r.str('REDIS_SENTINEL_NAME', 'mymaster');
+  const redis: RedisTopology = {
+    mode,
+    url: r.str('REDIS_URL', 'redis://127.0.0.1:6379').replace(/\/+$/, ''), // validated as redisUrl
+    sentinels,
+    sentinelName,
+    nodes: hostPorts(r, 'REDIS_NODES', 6379, mode === 'cluster'),
+    ...shared,
+  };
+  const queueUrl = r.optionalUrl('QUEUE_REDIS_URL');
+  const queueMode = r.oneOf('QUEUE_REDIS_MODE', ['standalone', 'sentinel'] as const, 'standalone');
+  if (queueMode === 'sentinel' && !sentinels.length)
+    r.fail('REDIS_SENTINELS', 'is required when QUEUE_REDIS_MODE=sentinel');
+  const ownQueues = queueUrl !== undefined || r.str('QUEUE_REDIS_MODE', '') !== '';
+  const queueRedis: RedisTopology = ownQueues
+    ? {
+        ...redis,
+        mode: queueMode,
+        url: queueUrl ?? redis.url,
+        sentinelName: r.str('QUEUE_REDIS_SENTINEL_NAME', sentinelName),
+        nodes: [],
+      }
+    : redis;
+  const replicaUrls = r.list('DATABASE_REPLICA_URLS', []);
+  for (const url of replicaUrls)
+    if (!URL.canParse(url)) r.fail('DATABASE_REPLICA_URLS', `has an entry that is not a URL`);
+  return {
+    redis,
+    queueRedis,
+    db: {
+      replicaUrls,
+      poolMax: r.int('DB_POOL_MAX', 20, 1, 1000),
+      statementTimeoutMs: r.int('DB_STATEMENT_TIMEOUT_MS', 0, 0, 3_600_000),
+    },
+  };
+}
+
+/** `host:port,host:port`; a missing port takes `defaultPort`. */
+function hostPorts(r: Reader, name: string, defaultPort: number, required: boolean): HostPort[] {
+  const entries = r.list(name, []);
+  if (required && !entries.length) r.fail(name, 'is required for this REDIS_MODE (host:port,host:port…)');
+  return entries.flatMap((entry) => {
+    const match = /^(\[[^\]]+\]|[^:]+)(?::(\d{1,5}))?$/.exec(entry);
+    const port = Number(match?.[2] ?? defaultPort);
+    if (!match || port < 1 || port > 65535) {
+      r.fail(name, `entry "${entry}" must be host:port`);
+      return [];
+    }
+    return [{ host: match[1].replace(/^\[|\]$/g, ''), port }];
+  });
 }

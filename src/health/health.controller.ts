@@ -6,8 +6,10 @@ import type { Queue } from 'bull';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { fail } from '../common/errors/index.js';
+import { ApiErrors, ApiOk, ApiOp } from '../common/openapi/api-docs.js';
 import { SMS_QUEUE } from '../infra/queues.js';
 import { REDIS } from '../infra/redis.module.js';
+import { LiveView, ReadyView } from './health.responses.js';
 import { probeAll, requireNoEviction, warnUnlessNoEviction } from './probes.js';
 
 @ApiTags('health')
@@ -24,12 +26,18 @@ export class HealthController implements OnApplicationBootstrap {
   }
 
   @Get('live')
+  @ApiOp('getLiveness', 'Liveness: the process answers')
+  @ApiOk(LiveView)
+  @ApiErrors()
   live() {
     return { status: 'up' };
   }
 
   /** Ready when PostgreSQL, Redis (with `noeviction`) and the queue's Redis connection all answer in time. */
   @Get('ready')
+  @ApiOp('getReadiness', 'Readiness: PostgreSQL, Redis and the queue answer')
+  @ApiOk(ReadyView)
+  @ApiErrors('not_ready')
   async ready() {
     const checks = await probeAll({
       database: () => this.db.query('SELECT 1'),

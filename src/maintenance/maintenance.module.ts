@@ -10,7 +10,7 @@ import { PurgeService } from './purge.service.js';
 import { ResealService } from './reseal.service.js';
 
 /**
- * The purge and reseal services. They need a data source (LazyDatabaseModule), the profile cache's store
+ * The purge and reseal services. They need a data source (DatabaseModule.lazy()), the profile cache's store
  * (IdentitiesService drops cached profiles) and JobMetrics from the importing root.
  */
 @Module({

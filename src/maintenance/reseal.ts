@@ -4,7 +4,7 @@ import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppConfig, loadConfig } from '../config/config.js';
 import { ConfigModule } from '../config/config.module.js';
-import { LazyDatabaseModule } from '../database/database.module.js';
+import { DatabaseModule } from '../database/database.module.js';
 import { Cache } from '../infra/cache.js';
 import { prepareRuntime } from '../infra/runtime.js';
 import { WorkerMetricsModule } from '../observability/observability.module.js';
@@ -17,7 +17,7 @@ class ResealModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: ResealModule,
-      imports: [ConfigModule.forRoot(config), LazyDatabaseModule, Cache, WorkerMetricsModule, MaintenanceModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.lazy(), Cache, WorkerMetricsModule, MaintenanceModule],
     };
   }
 }

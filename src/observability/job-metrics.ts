@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Counter } from 'prom-client';
 import { Metrics } from './metrics.js';
 
-export type JobOutcome = 'sent' | 'retried' | 'failed';
+export type JobOutcome = 'sent' | 'retried' | 'failed' | 'unknown' | 'queued' | 'skipped';
 
 /**
  * Job outcomes as Prometheus counters of the process that ran them: the worker's own /metrics

@@ -9,6 +9,8 @@ const creds = {
   authToken: '0b8d9e6b1a4e2f9b5d7c3a1e0f4d2c11',
   appId: '8a216da8xxxxxxxxxxxxxxxxxxxxxxxx',
   templateId: '1',
+  noticeTemplateId: '',
+  timeoutMs: 5000,
 };
 const at = new Date('2014-04-16T06:20:30Z'); // 14:20:30 in Asia/Shanghai
 
@@ -20,7 +22,11 @@ describe('ronglianTimestamp', () => {
 });
 
 describe('buildTemplateSmsRequest', () => {
-  const request = buildTemplateSmsRequest(creds, { to: '13800138000', datas: ['123456', '3'], reqId: 'abc123' }, at);
+  const request = buildTemplateSmsRequest(
+    creds,
+    { to: '13800138000', templateId: '1', datas: ['123456', '3'], reqId: 'abc123' },
+    at,
+  );
 
   it('signs the URL with the upper-case MD5 sig', () => {
     expect(request.url).toBe(
@@ -47,7 +53,7 @@ describe('buildTemplateSmsRequest', () => {
   });
 });
 
-describe('classifyRonglian (provider contract §2.5)', () => {
+describe('classifyRonglian (docs/providers/ronglian.md)', () => {
   it.each([
     ['000000', 'sent'],
     ['160054', 'duplicate'],

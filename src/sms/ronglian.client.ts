@@ -1,21 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { AppConfig } from '../config/config.js';
-import { classifyRonglian, SmsDeliveryError, type RonglianOutcome } from './ronglian.errors.js';
+import { AppConfig, type RonglianConfig } from '../config/config.js';
+import { nationalNumber } from '../users/phone.js';
+import { attempt, parseJson } from './provider-http.js';
+import { classifyRonglian } from './ronglian.errors.js';
+import {
+  failed,
+  NOTICE_ACTION,
+  sent,
+  type CodeSms,
+  type NoticeSms,
+  type SmsProvider,
+  type SmsSendResult,
+} from './sms-provider.js';
 
 export interface TemplateSms {
   to: string;
+  templateId: string;
   datas: string[];
   /** ≤ 32 chars, unique per account per day: Ronglian answers 160054 to a repeat instead of sending twice. */
   reqId: string;
-}
-
-export interface RonglianCredentials {
-  baseUrl: string;
-  accountSid: string;
-  authToken: string;
-  appId: string;
-  templateId: string;
 }
 
 const SHANGHAI = new Intl.DateTimeFormat('en-CA', {
@@ -29,18 +33,19 @@ const SHANGHAI = new Intl.DateTimeFormat('en-CA', {
   hourCycle: 'h23',
 });
 
-/** `yyyyMMddHHmmss` in Asia/Shanghai, whatever the host's time zone (contract §2.2). */
+/** `yyyyMMddHHmmss` in Asia/Shanghai, whatever the host's time zone (docs/providers/ronglian.md, "Signature"). */
 export function ronglianTimestamp(date: Date): string {
   const parts = Object.fromEntries(SHANGHAI.formatToParts(date).map((p) => [p.type, p.value]));
   return `${parts.year}${parts.month}${parts.day}${parts.hour}${parts.minute}${parts.second}`;
 }
 
-/** Builds the TemplateSMS request exactly as the official SDKs do (contract §2.1–2.3). */
-export function buildTemplateSmsRequest(creds: RonglianCredentials, sms: TemplateSms, now: Date) {
+/** Builds the TemplateSMS request exactly as the official SDKs do (docs/providers/ronglian.md, "Request"). */
+export function buildTemplateSmsRequest(creds: RonglianConfig, sms: TemplateSms, now: Date) {
   const ts = ronglianTimestamp(now);
   const sig = createHash('md5').update(`${creds.accountSid}${creds.authToken}${ts}`).digest('hex').toUpperCase();
   return {
     url: `${creds.baseUrl}/2013-12-26/Accounts/${creds.accountSid}/SMS/TemplateSMS?sig=${sig}`,
+    method: 'POST' as const,
     headers: {
       Accept: 'application/json',
       'Content-Type': 'application/json;charset=utf-8',
@@ -49,46 +54,64 @@ export function buildTemplateSmsRequest(creds: RonglianCredentials, sms: Templat
     body: JSON.stringify({
       to: sms.to,
       appId: creds.appId,
-      templateId: creds.templateId,
+      templateId: sms.templateId,
       datas: sms.datas,
       reqId: sms.reqId,
     }),
   };
 }
 
-/** The only code that talks to Ronglian. Resolves on success or duplicate; throws SmsDeliveryError otherwise. */
+/**
+ * The only code that talks to Ronglian. Every unclear outcome is `retry`: the retry carries the same `reqId`,
+ * which Ronglian refuses as a duplicate (160054) when the first attempt went through.
+ */
 @Injectable()
-export class RonglianClient {
+export class RonglianClient implements SmsProvider {
+  readonly name = 'ronglian';
+  readonly deduplicates = true;
+
   constructor(private readonly config: AppConfig) {}
 
-  async send(sms: TemplateSms): Promise<RonglianOutcome> {
-    const { url, headers, body } = buildTemplateSmsRequest(this.config.ronglian, sms, new Date());
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        method: 'POST',
-        headers,
-        body,
-        signal: AbortSignal.timeout(this.config.ronglian.timeoutMs),
-      });
-    } catch (err) {
-      throw new SmsDeliveryError(true, `network: ${(err as Error).name}`);
-    }
-    const statusCode = parseStatusCode(await response.text());
-    if (!statusCode)
-      throw new SmsDeliveryError(response.status >= 500 || response.status === 429, `http_${response.status}`);
-    const outcome = classifyRonglian(statusCode);
-    if (outcome === 'sent' || outcome === 'duplicate') return outcome;
-    throw new SmsDeliveryError(outcome === 'transient', `ronglian_${statusCode}`);
+  sendCode(sms: CodeSms): Promise<SmsSendResult> {
+    const { templateId } = this.config.ronglian;
+    return this.send({
+      to: nationalNumber(sms.phone),
+      templateId,
+      datas: [sms.code, String(sms.ttlMinutes)],
+      reqId: sms.requestId,
+    });
   }
-}
 
-/** Ronglian puts the result in the body whatever the HTTP status; `statusCode` is a string (§2.4). */
-function parseStatusCode(text: string): string | undefined {
-  try {
-    const value = (JSON.parse(text) as { statusCode?: unknown }).statusCode;
-    return value === undefined || value === null ? undefined : String(value);
-  } catch {
-    return undefined;
+  sendNotice(sms: NoticeSms): Promise<SmsSendResult> {
+    const { noticeTemplateId: templateId } = this.config.ronglian;
+    return this.send({
+      to: nationalNumber(sms.phone),
+      templateId,
+      datas: [NOTICE_ACTION[sms.notice]],
+      reqId: sms.requestId,
+    });
+  }
+
+  async send(sms: TemplateSms): Promise<SmsSendResult> {
+    const request = buildTemplateSmsRequest(this.config.ronglian, sms, new Date());
+    const answer = await attempt(request, this.config.ronglian.timeoutMs);
+    if (answer.kind !== 'answer') return failed('retry', answer.reason);
+    const body = parseJson(answer.text) as
+      { statusCode?: unknown; templateSMS?: { smsMessageSid?: unknown } } | undefined;
+    // The result is in the body whatever the HTTP status; `statusCode` is a string (docs/providers/ronglian.md).
+    if (body?.statusCode === undefined || body.statusCode === null) {
+      return failed(answer.status >= 500 || answer.status === 429 ? 'retry' : 'give_up', `http_${answer.status}`);
+    }
+    const statusCode = String(body.statusCode);
+    switch (classifyRonglian(statusCode)) {
+      case 'sent':
+        return sent(String(body.templateSMS?.smsMessageSid ?? ''));
+      case 'duplicate':
+        return sent(`reqId:${sms.reqId}`);
+      case 'transient':
+        return failed('retry', `ronglian_${statusCode}`);
+      case 'permanent':
+        return failed('give_up', `ronglian_${statusCode}`);
+    }
   }
 }

@@ -1,6 +1,6 @@
 /**
- * Ronglian `statusCode` classification (provider contract §2.5). Transient codes are retried with the same
- * `reqId`, so a send Ronglian already accepted comes back as 160054 instead of a second SMS.
+ * Ronglian `statusCode` classification (docs/providers/ronglian.md, "Error codes"). Transient codes are retried
+ * with the same `reqId`, so a send Ronglian already accepted comes back as 160054 instead of a second SMS.
  */
 export type RonglianOutcome = 'sent' | 'duplicate' | 'transient' | 'permanent';
 
@@ -18,14 +18,4 @@ export function classifyRonglian(statusCode: string): RonglianOutcome {
 
 function inRange(n: number, lo: number, hi: number): boolean {
   return n >= lo && n <= hi;
-}
-
-/** A delivery failure the processor sorts into retry (transient) or give up. */
-export class SmsDeliveryError extends Error {
-  constructor(
-    readonly transient: boolean,
-    readonly reason: string,
-  ) {
-    super(reason);
-  }
 }

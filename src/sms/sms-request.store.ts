@@ -3,7 +3,8 @@ import type { Redis } from 'ioredis';
 import { deleteIfEquals } from '../infra/redis-script.js';
 import { REDIS } from '../infra/redis.module.js';
 
-export type SmsStatus = 'queued' | 'sent' | 'failed';
+/** `unknown`: the provider may or may not have sent it, and it is never re-sent blindly (docs/providers/aliyun.md). */
+export type SmsStatus = 'queued' | 'sent' | 'failed' | 'unknown';
 
 const STATUS_TTL_SECONDS = 24 * 3600;
 
@@ -11,6 +12,7 @@ export const smsKeys = {
   cooldown: (phone: string) => `sms:cooldown:${phone}`,
   code: (phone: string) => `sms:code:${phone}`,
   request: (id: string) => `sms:req:${id}`,
+  attempt: (id: string) => `sms:attempt:${id}`,
 };
 
 /** Delivery status of each code request, shared by the API (queued) and the worker (sent / failed). */
@@ -33,6 +35,25 @@ export class SmsRequestStore {
       ),
       this.releaseCooldown(phone, requestId),
     ]);
+  }
+
+  /** The cooldown is kept: the user may ask for a new code once it ends, never sooner. */
+  async markUnknown(requestId: string, reason: string): Promise<void> {
+    const value = JSON.stringify({ status: 'unknown', reason });
+    await this.redis.set(smsKeys.request(requestId), value, 'EX', STATUS_TTL_SECONDS);
+  }
+
+  /**
+   * Marks a send to a provider that does not de-duplicate as in flight, before calling it. False when an
+   * earlier attempt of this request was never settled (a worker died mid-call): it may have been sent.
+   */
+  async claimAttempt(requestId: string): Promise<boolean> {
+    return (await this.redis.set(smsKeys.attempt(requestId), '1', 'EX', STATUS_TTL_SECONDS, 'NX')) === 'OK';
+  }
+
+  /** Only for an attempt that provably never reached the provider, so the retry may send. */
+  async releaseAttempt(requestId: string): Promise<void> {
+    await this.redis.del(smsKeys.attempt(requestId));
   }
 
   /** Lifts only the cooldown this request set, never a newer one. */

@@ -306,6 +306,30 @@ describe('sessions end at once, on every API instance', () => {
 });
 
 describe('notices', () => {
+  /** Notice SMS use the notice template (RONGLIAN_NOTICE_TEMPLATE_ID=2 in the e2e stack). */
+  const noticeTo = (phone: string) =>
+    until(async () => (await ronglian.messages(phone)).find((m) => m.templateId === '2'), `a notice to ${phone}`);
+
+  it('texts the old phone after a phone change', async () => {
+    const user = await account();
+    const reauth = await reauthToken(user.token, PASSWORD);
+    const phone = newPhone();
+    const body = { phone, verify: await requestCode(phone) };
+    expect((await call('PUT', '/v1/users/me/phone', body, { token: user.token, reauth })).status).toBe(200);
+    expect(await noticeTo(user.phone)).toMatchObject({ to: user.phone });
+  });
+
+  it('texts the account’s phone after a password change and after a reset', async () => {
+    const user = await account();
+    const change = { old_password: PASSWORD, password: 'a changed passphrase' };
+    expect((await call('PUT', '/v1/users/me/password', change, { token: user.token })).status).toBe(200);
+    await noticeTo(user.phone);
+    const other = await account();
+    const reset = { phone: other.phone, verify: await requestCode(other.phone), password: 'a reset passphrase' };
+    expect((await call('POST', '/v1/users/password/reset', reset)).status).toBe(200);
+    await noticeTo(other.phone);
+  });
+
   it('mails the old address after an email change', async () => {
     const user = await account();
     const reauth = await reauthToken(user.token, PASSWORD);

@@ -1,4 +1,4 @@
-/** Weibo login, binding, linking and the attacks of issue 3, against the API, worker, PostgreSQL, Redis and the fake Weibo. */
+/** Weibo login, binding, linking and the attacks of docs/security.md, against the API, worker, PostgreSQL, Redis and the fake Weibo. */
 import { createHash, randomInt } from 'node:crypto';
 import {
   call,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { isObject } from './http.js';
 
-// statusMsg texts from the public code tables cited in contract 2.5 (wire wording UNVERIFIED).
+// statusMsg texts from the public code tables behind docs/providers/ronglian.md, "Error codes" (wire wording UNVERIFIED).
 const STATUS_MSG: Record<string, string> = {
   '111101': '请求包头Authorization参数为空',
   '111102': '请求包头Authorization参数Base64解码失败',
@@ -41,7 +41,7 @@ export function statusMsg(code: string): string {
 const CST_OFFSET_MS = 8 * 3600_000;
 const TS_WINDOW_MS = 24 * 3600_000;
 
-/** yyyyMMddHHmmss in Asia/Shanghai (UTC+8, no DST), contract 2.2. */
+/** yyyyMMddHHmmss in Asia/Shanghai (UTC+8, no DST), docs/providers/ronglian.md "Signature". */
 export function shanghaiStamp(ms: number): string {
   return new Date(ms + CST_OFFSET_MS).toISOString().replace(/\D/g, '').slice(0, 14);
 }
@@ -62,7 +62,7 @@ export interface AuthInput {
   now: number;
 }
 
-/** Contract 2.2 / 2.7 checks; returns a statusCode on failure. */
+/** Authorization and sig checks (docs/providers/ronglian.md, "Signature"); returns a statusCode on failure. */
 export function checkAuth({ sid, sig, headers, accounts, now }: AuthInput): string | undefined {
   const auth = headers.authorization;
   if (!auth) return '111101';
@@ -96,7 +96,7 @@ export interface SendBody {
   reqId?: string;
 }
 
-/** Contract 2.3 body rules; returns a statusCode on failure. */
+/** Body rules (docs/providers/ronglian.md, "Request"); returns a statusCode on failure. */
 export function parseSendBody(text: string, appIds: ReadonlySet<string>): SendBody | string {
   if (!text.trim()) return '160030';
   let body: unknown;

@@ -20,6 +20,7 @@ export const RONGLIAN_DEFAULTS = {
   authToken: 'fake_auth_token',
   appId: 'fake_app_id',
   templateId: '1',
+  noticeTemplateId: '2',
 } as const;
 
 export interface RonglianFakeOptions {
@@ -53,7 +54,7 @@ const SEND_PATH = /^\/2013-12-26\/Accounts\/([^/]+)\/SMS\/TemplateSMS$/;
 class RonglianState {
   messages: RonglianMessage[] = [];
   byTo = new Map<string, RonglianMessage[]>();
-  // "<sid>|<Shanghai day>|<reqId>": reqIds are unique per account per calendar day (contract 2.3).
+  // "<sid>|<Shanghai day>|<reqId>": reqIds are unique per account per calendar day (docs/providers/ronglian.md, "Request").
   reqIds = new Set<string>();
   faults = new FaultQueue<RonglianFault>();
   requests = 0;
@@ -152,7 +153,7 @@ function applyFault(res: ServerResponse, fault: RonglianFault, accept?: () => st
   }
 }
 
-// Business errors are HTTP 200 with a JSON body (contract 2.4).
+// Business errors are HTTP 200 with a JSON body (docs/providers/ronglian.md, "Answers").
 function businessError(res: ServerResponse, statusCode: string): void {
   sendJson(res, 200, { statusCode, statusMsg: statusMsg(statusCode) });
 }

@@ -20,7 +20,7 @@ export interface WechatFakeOptions {
   /** appid -> secret */
   apps?: Record<string, string>;
   codeTtlMs?: number;
-  /** Response Content-Type; WeChat's is not reliably JSON (contract section 4, WeChat). */
+  /** Response Content-Type; WeChat's is not reliably JSON (docs/providers/wechat.md, the endpoint). */
   contentType?: string;
 }
 
@@ -34,7 +34,7 @@ interface CodeGrant {
 
 type WechatFault = { mode: 'error'; errcode: number } | { mode: 'hang' };
 
-// errmsg texts from contract 3.1.
+// errmsg texts from docs/providers/wechat.md, error codes.
 const ERRMSG: Record<number, string> = {
   [-1]: 'system error',
   40002: 'invalid grant_type',
@@ -93,13 +93,13 @@ export async function startWechatFake(options: WechatFakeOptions = {}): Promise<
   });
 }
 
-/** Looks like the observed "rid: 680a9de1-5392a330-75f1ca8d" suffix (contract 3.1). */
+/** Looks like the observed "rid: 680a9de1-5392a330-75f1ca8d" suffix (docs/providers/wechat.md, the endpoint). */
 function rid(): string {
   const hex = randomBytes(12).toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 16)}-${hex.slice(16)}`;
 }
 
-// Always HTTP 200, errors included (contract 3.5).
+// Always HTTP 200, errors included (docs/providers/wechat.md, the endpoint).
 function wxError(res: ServerResponse, ctx: Ctx, errcode: number): void {
   ctx.state.stats.errors += 1;
   const errmsg = `${ERRMSG[errcode] ?? 'fake error'}, rid: ${rid()}`;

@@ -15,7 +15,7 @@ export const DEFAULT_WEIBO_USERS: WeiboUser[] = [
   { uid: '1000000003', screen_name: 'weibo_tester_c', gender: 'n' },
 ];
 
-// Names from contract 1.2 (OAuth2) and 1.5 (system codes).
+// Names from docs/providers/weibo.md, error codes.
 const ERROR_NAMES: Record<number, string> = {
   10001: 'system error!',
   10002: 'service unavailable!',
@@ -47,13 +47,13 @@ function httpStatus(code: number): number {
   return 400;
 }
 
-/** `/oauth2/*` error body: {error, error_code, request, error_uri, error_description?} (contract 1.2). */
+/** `/oauth2/*` error body: {error, error_code, request, error_uri, error_description?} (docs/providers/weibo.md, token exchange). */
 export function oauthError(res: ServerResponse, path: string, code: number, description?: string): void {
   const body = { error: ERROR_NAMES[code] ?? 'fake_error', error_code: code, request: path, error_uri: path };
   sendJson(res, httpStatus(code), description ? { ...body, error_description: description } : body);
 }
 
-/** `/2/*` API error body: no error_uri, no error_description (contract 1.5). */
+/** `/2/*` API error body: no error_uri, no error_description (docs/providers/weibo.md, user profile). */
 export function apiError(res: ServerResponse, path: string, code: number): void {
   sendJson(res, httpStatus(code), { error: ERROR_NAMES[code] ?? 'fake_error', error_code: code, request: path });
 }
@@ -62,7 +62,7 @@ export function avatarUrl(user: WeiboUser, base: string, size: number): string {
   return user.avatar ?? `${base}/_fake/avatar/${encodeURIComponent(user.uid)}?size=${size}`;
 }
 
-/** users/show body, shaped like the allauth fixture in contract 1.5. */
+/** users/show body, shaped like the allauth fixture in docs/providers/weibo.md, user profile. */
 export function showBody(user: WeiboUser, base: string): Record<string, unknown> {
   return {
     id: Number(user.uid),

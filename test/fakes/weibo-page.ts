@@ -14,7 +14,7 @@ button{font-size:16px;border:0;border-radius:8px;padding:12px 14px}
 .deny{width:100%;margin-top:12px;background:#ddd;color:#333}
 `;
 
-/** The fake's consent page (contract 1.1): pick a test user, or deny. */
+/** The fake's consent page (docs/providers/weibo.md, authorize): pick a test user, or deny. */
 export function authorizePage(params: URLSearchParams, users: WeiboUser[], base: string): string {
   const hidden = [...params]
     .filter(([key]) => key !== 'uid' && key !== 'deny')

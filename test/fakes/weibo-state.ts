@@ -27,7 +27,7 @@ export interface TokenGrant {
   createdAt: number;
 }
 
-// "Developer authorizes own app" lifetime seen in real responses (contract 1.2).
+// "Developer authorizes own app" lifetime seen in real responses (docs/providers/weibo.md, token exchange).
 export const TOKEN_TTL_S = 157679999;
 
 export class WeiboState {

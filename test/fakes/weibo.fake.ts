@@ -109,7 +109,7 @@ function authorize(req: FakeRequest, res: ServerResponse, { state, apps, codeTtl
   if (responseType && responseType !== 'code') return oauthError(res, path, 21329);
   const cbState = p.get('state');
   if (p.get('deny')) {
-    // Denial shape is UNVERIFIED; this is the plausible one from contract 1.1.
+    // Denial shape is UNVERIFIED; this is the plausible one from docs/providers/weibo.md, authorize.
     const error = { error_uri: path, error: 'access_denied', error_description: 'user denied your request.' };
     return redirect(res, withQuery(redirectUri, { ...error, error_code: '21330', state: cbState }));
   }
@@ -124,7 +124,7 @@ function authorize(req: FakeRequest, res: ServerResponse, { state, apps, codeTtl
 
 /**
  * Applies a queued fault. For garbled/lost responses `act` runs first: the server did the work
- * but the client cannot know (why token exchange must not be blindly retried, contract 1.6).
+ * but the client cannot know (why token exchange must not be blindly retried, docs/providers/weibo.md, retries and timeouts).
  */
 function faulted(
   endpoint: Exclude<WeiboEndpoint, 'authorize'>,
@@ -163,7 +163,7 @@ function accessToken(req: FakeRequest, res: ServerResponse, ctx: Ctx): void {
   const allowed = grant.redirectUri ? [grant.redirectUri] : app.redirectUris;
   if (allowed && !allowed.includes(redirectUri)) return oauthError(res, path, 21322);
   let token = '';
-  // Codes are single use: consumed on the first successful exchange (contract 0.3, 1.2).
+  // Codes are single use: consumed on the first successful exchange (docs/providers/weibo.md, general rules).
   const exchange = (): void => {
     ctx.state.codes.delete(code);
     token = ctx.state.issueToken(clientId, grant.uid);
@@ -197,7 +197,7 @@ function usersShow(req: FakeRequest, res: ServerResponse, ctx: Ctx): void {
   ctx.state.stats.users_show += 1;
   const header = /^OAuth2\s+(\S+)$/i.exec(req.headers.authorization ?? '');
   const token = req.query.get('access_token') ?? header?.[1];
-  // Without a token Weibo falls back to the `source` param and reports it missing (contract 1.5).
+  // Without a token Weibo falls back to the `source` param and reports it missing (docs/providers/weibo.md, user profile).
   if (!token) return apiError(res, path, 10006);
   if (!ctx.state.tokens.has(token)) return apiError(res, path, 21332);
   const uid = req.query.get('uid');

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 const run = process.pid;
 export const E2E_DATABASE_NAME = `auth_e2e_${run}`;
 export const E2E_STATE_FILE = join(tmpdir(), `nest-auth-e2e-${run}.json`);
+export const E2E_API_LOG = join(tmpdir(), `nest-auth-e2e-${run}-api.log`);
 export const E2E_REDIS_URL = `redis://127.0.0.1:6379/${1 + (run % 15)}`;
 
 /** The service's configuration under test: short retry delays, small caps so limits can be reached. */
@@ -32,4 +33,9 @@ export const e2eAppEnv: Record<string, string> = {
   BODY_LIMIT_BYTES: '8192',
   // Off for the shared stack (several workers per run); test/e2e/hygiene starts a worker with its own port.
   WORKER_METRICS_PORT: '0',
+  // Adaptive, with thresholds no other spec reaches; test/e2e/abuse.e2e-spec.ts starts its own APIs to reach them.
+  CAPTCHA_MODE: 'adaptive',
+  CAPTCHA_AFTER_PER_IP: '1000',
+  CAPTCHA_AFTER_PER_PHONE: '1000',
+  CAPTCHA_COST: '1',
 };

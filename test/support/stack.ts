@@ -65,7 +65,7 @@ export async function startFakes(): Promise<{ urls: FakeUrls; child: ChildProces
     [
       'dist/test/fakes/main.js',
       '--json',
-      ...['ronglian', 'weibo', 'wechat', 'smtp', 'smtp-http'].map((f) => `--${f}-port=0`),
+      ...['ronglian', 'aliyun', 'tencent', 'weibo', 'wechat', 'smtp', 'smtp-http'].map((f) => `--${f}-port=0`),
     ],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -86,6 +86,7 @@ export function providerEnv(fakes: FakeUrls): Record<string, string> {
     RONGLIAN_AUTH_TOKEN: 'fake_auth_token',
     RONGLIAN_APP_ID: 'fake_app_id',
     RONGLIAN_TEMPLATE_ID: '1',
+    RONGLIAN_NOTICE_TEMPLATE_ID: '2',
     WEIBO_CLIENT_ID: '3456789012',
     WEIBO_CLIENT_SECRET: 'fake_weibo_secret',
     WEIBO_AUTHORIZE_URL: `${fakes.weibo}/oauth2/authorize`,
@@ -135,4 +136,30 @@ export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 
   const timer = setTimeout(() => child.kill('SIGKILL'), 10000);
   await exited;
   clearTimeout(timer);
+}
+
+/**
+ * One more API + worker pair with `env` (e.g. another SMS_DRIVER), for specs that need a second configuration.
+ * Give it its own QUEUE_PREFIX, or the main stack's worker would take its jobs.
+ */
+export async function startApiAndWorker(
+  env: Record<string, string>,
+  name: string,
+): Promise<{ api: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const full = { ...env, PORT: String(port) };
+  const children = [
+    startProcess('dist/bundle/main.js', full, `${name}-api`),
+    startProcess('dist/bundle/worker.js', full, `${name}-worker`),
+  ];
+  const stop = async () => {
+    await Promise.all(children.map((child) => stopProcess(child)));
+  };
+  try {
+    await waitReady(`http://127.0.0.1:${port}/health/ready`, children[0], 60000);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { api: `http://127.0.0.1:${port}`, stop };
 }

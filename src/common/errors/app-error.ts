@@ -7,7 +7,7 @@ export interface ErrorExtra {
   challenge?: unknown;
 }
 
-/** A failure a client sees; the exception filter renders it from the catalogue in the contract's envelope. */
+/** A failure a client sees; the exception filter renders it from the catalogue in the envelope of docs/errors.md. */
 export class AppError extends Error {
   readonly status: number;
   readonly code: number;

@@ -3,7 +3,7 @@ import { ProviderError } from '../../common/errors/index.js';
 export type WechatOutcome =
   'code_invalid' | 'blocked' | 'busy' | 'rate_limited' | 'misconfigured' | 'quota' | 'unknown';
 
-// Contract §3.1 and §3.4. 41008 (missing code) cannot come from us (the DTO requires it) but means the same.
+// docs/providers/wechat.md, how we map errors. 41008 (missing code) cannot come from us (the DTO requires it) but means the same.
 const OUTCOMES: Record<number, WechatOutcome> = {
   40029: 'code_invalid',
   40163: 'code_invalid',
@@ -24,7 +24,7 @@ export function classifyWechat(errcode: number): WechatOutcome {
   return OUTCOMES[errcode] ?? 'unknown';
 }
 
-/** 45011 asks to "retry next minute" (§3.1). */
+/** 45011 asks to "retry next minute" (docs/providers/wechat.md, error codes). */
 export const RATE_LIMIT_RETRY_AFTER_SECONDS = 60;
 
 export function wechatError(outcome: WechatOutcome): ProviderError {

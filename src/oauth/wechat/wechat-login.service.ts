@@ -18,7 +18,7 @@ export interface WechatUserInfo {
 
 export type WechatSignedIn = SignedIn & { is_new: boolean };
 
-/** `unionid` links the same person across the apps of one Open Platform account; openid is per app (§3.3). */
+/** `unionid` links the same person across the apps of one Open Platform account; openid is per app (docs/providers/wechat.md, openid and unionid). */
 export function wechatIdentityKey(appId: string, session: Pick<WechatSession, 'openid' | 'unionid'>): string {
   return session.unionid ? `unionid:${session.unionid}` : `openid:${appId}:${session.openid}`;
 }

@@ -4,7 +4,7 @@ import { Metrics } from '../../observability/metrics.js';
 import { classifyWechat, wechatError } from './wechat-errcodes.js';
 import { ProviderError } from '../../common/errors/index.js';
 
-/** What jscode2session tells us about the user; `sessionKey` must never leave the server (§3.1). */
+/** What jscode2session tells us about the user; `sessionKey` must never leave the server (docs/providers/wechat.md, the endpoint). */
 export interface WechatSession {
   openid: string;
   unionid?: string;
@@ -23,7 +23,7 @@ export class WechatClient {
     @Optional() private readonly metrics: Metrics = new Metrics(),
   ) {}
 
-  /** Exchanges a `wx.login` code once. Never retried: WeChat may already have consumed the code (§3.4). */
+  /** Exchanges a `wx.login` code once. Never retried: WeChat may already have consumed the code (docs/providers/wechat.md, retries and timeouts). */
   exchange(code: string): Promise<WechatSession> {
     return this.metrics.timeUpstream('wechat', '/sns/jscode2session', () => this.exchangeOnce(code));
   }
@@ -76,7 +76,7 @@ export class WechatClient {
   }
 }
 
-/** WeChat's Content-Type is not reliably JSON (§4): parse the text whatever the header says. */
+/** WeChat's Content-Type is not reliably JSON (docs/providers/wechat.md, the endpoint): parse the text whatever the header says. */
 function parseBody(text: string): Body | undefined {
   try {
     const value: unknown = JSON.parse(text);

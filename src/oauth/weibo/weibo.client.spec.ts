@@ -49,7 +49,7 @@ beforeEach(() => {
 });
 afterEach(() => jest.restoreAllMocks());
 
-describe('readAnswer (provider contract 0.1, 1.6)', () => {
+describe('readAnswer (docs/providers/weibo.md, general rules)', () => {
   it.each([
     [400, oauthError(21325, 'invalid_grant'), 'code_invalid', 400, 10127],
     [403, oauthError('21330', 'access_denied'), 'access_denied', 400, 10123],

@@ -18,7 +18,7 @@ type Body = Record<string, unknown>;
 
 const logger = new Logger('WeiboClient');
 
-/** Weibo sends numbers or strings for the same field (provider contract 0.2): accept both. */
+/** Weibo sends numbers or strings for the same field (docs/providers/weibo.md, general rules): accept both. */
 export const str = (value: unknown): string | null =>
   typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : null;
 export const num = (value: unknown): number | null => {
@@ -26,7 +26,7 @@ export const num = (value: unknown): number | null => {
   return typeof n === 'number' && Number.isFinite(n) ? n : null;
 };
 
-/** Maps a Weibo error (body or callback query) to ours; see the retry table in provider contract 1.6. */
+/** Maps a Weibo error (body or callback query) to ours; see docs/providers/weibo.md, how we map errors. */
 export function weiboError(code: number | null, error: string | null, where: string): ProviderError {
   if (code === 21325 || error === 'invalid_grant') return new ProviderError('weibo', 'code_invalid');
   if (code === 21330 || error === 'access_denied') return new ProviderError('weibo', 'access_denied');
@@ -44,7 +44,7 @@ export function weiboError(code: number | null, error: string | null, where: str
   return new ProviderError('weibo', 'refused');
 }
 
-/** Errors are in the body whatever the status and Content-Type (provider contract 0.1). */
+/** Errors are in the body whatever the status and Content-Type (docs/providers/weibo.md, general rules). */
 export function readAnswer(status: number, text: string, where: string): Body {
   let body: unknown;
   try {
@@ -72,7 +72,7 @@ export class WeiboClient {
     @Optional() private readonly metrics: Metrics = new Metrics(),
   ) {}
 
-  /** Form POST, never retried: after a lost answer Weibo may already have consumed the code (contract 1.6). */
+  /** Form POST, never retried: after a lost answer Weibo may already have consumed the code (docs/providers/weibo.md, retries and timeouts). */
   async exchangeCode(code: string): Promise<WeiboToken> {
     const { clientId, clientSecret, redirectUri } = this.config.weibo;
     const form = {
@@ -89,7 +89,7 @@ export class WeiboClient {
     return { accessToken, uid, expiresIn: num(body.expires_in) };
   }
 
-  /** The token must be ours (appkey) and for this uid, as Weibo's docs require (contract 1.3). */
+  /** The token must be ours (appkey) and for this uid, as Weibo's docs require (docs/providers/weibo.md, token info). */
   async verifyToken(accessToken: string, uid: string): Promise<{ expiresIn: number | null }> {
     const body = await this.retryOnce(() => this.call('POST', '/oauth2/get_token_info', { access_token: accessToken }));
     if (str(body.appkey) !== this.config.weibo.clientId || str(body.uid) !== uid) {

@@ -35,7 +35,7 @@ export const CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
 /**
  * The Weibo callback as one passport strategy (docs/providers/weibo.md): use up the state, check the browser's
  * verifier and the linking user, then exchange the code, verify the token and read the profile through
- * `WeiboClient`. Every failure is the contract's error, never passport's generic 401.
+ * `WeiboClient`. Every failure is one of docs/errors.md, never passport's generic 401.
  */
 @Injectable()
 export class WeiboStrategy extends PassportStrategy(passport.Strategy, 'weibo') {

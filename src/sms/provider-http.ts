@@ -1,0 +1,61 @@
+/**
+ * One HTTP attempt to an SMS provider, sorted by what we can prove about it (docs/providers/aliyun.md,
+ * "Idempotency"): `not_sent` when the request cannot have reached the provider (no connection was made),
+ * `ambiguous` when it may have been processed and the answer was lost (timeout, reset), else the answer.
+ */
+export type HttpAttempt =
+  | { kind: 'answer'; status: number; text: string }
+  | { kind: 'not_sent'; reason: string }
+  | { kind: 'ambiguous'; reason: string };
+
+export interface HttpRequest {
+  url: string;
+  method: 'POST';
+  headers: Record<string, string>;
+  body?: string;
+}
+
+// Failures that happen before a connection exists: DNS, refused, unroutable, TLS handshake.
+const NEVER_CONNECTED = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+export async function attempt(request: HttpRequest, timeoutMs: number): Promise<HttpAttempt> {
+  try {
+    const response = await fetch(request.url, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    return { kind: 'answer', status: response.status, text: await response.text() };
+  } catch (err) {
+    return classifyFetchError(err);
+  }
+}
+
+export function classifyFetchError(err: unknown): HttpAttempt {
+  const error = err as { name?: string; cause?: { code?: string } };
+  const code = error.cause?.code;
+  if (code && NEVER_CONNECTED.has(code)) return { kind: 'not_sent', reason: `network_${code}` };
+  if (error.name === 'TimeoutError') return { kind: 'ambiguous', reason: 'network_timeout' };
+  return { kind: 'ambiguous', reason: `network_${code ?? error.name ?? 'error'}` };
+}
+
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
