@@ -1,8 +1,8 @@
-import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
 import { RefreshTokensRepository } from '../auth/refresh-tokens.repository.js';
 import { IdentitiesModule } from '../identities/identities.module.js';
+import { registerQueue } from '../infra/queues.js';
 import { MaintenanceProcessor } from './maintenance.processor.js';
 import { MAINTENANCE_QUEUE } from './maintenance.queue.js';
 import { PurgeScheduler } from './purge.scheduler.js';
@@ -22,7 +22,7 @@ export class MaintenanceModule {}
 
 /** The worker's scheduled purge: the repeatable job and its consumer. */
 @Module({
-  imports: [MaintenanceModule, BullModule.registerQueue({ name: MAINTENANCE_QUEUE })],
+  imports: [MaintenanceModule, registerQueue(MAINTENANCE_QUEUE)],
   providers: [PurgeScheduler, MaintenanceProcessor],
 })
 export class MaintenanceJobsModule {}

@@ -6,6 +6,7 @@ import { AppConfig, loadConfig } from '../config/config.js';
 import { ConfigModule } from '../config/config.module.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { Cache } from '../infra/cache.js';
+import { RedisModule } from '../infra/redis.module.js';
 import { prepareRuntime } from '../infra/runtime.js';
 import { WorkerMetricsModule } from '../observability/observability.module.js';
 import { exitOnConfigError } from '../process.js';
@@ -17,7 +18,14 @@ class ResealModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: ResealModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.lazy(), Cache, WorkerMetricsModule, MaintenanceModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        RedisModule,
+        DatabaseModule.lazy(),
+        Cache,
+        WorkerMetricsModule,
+        MaintenanceModule,
+      ],
     };
   }
 }

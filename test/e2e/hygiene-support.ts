@@ -35,7 +35,7 @@ export async function startOwn(extra: Record<string, string> = {}): Promise<Own>
 
 /** Queues one purge on `own`'s prefix and waits for the worker's report. */
 export async function runPurge(own: Own): Promise<{ report: Record<string, number>; ms: number }> {
-  const queue = new Bull('maintenance', { redis: stack.redisUrl, prefix: own.env.QUEUE_PREFIX });
+  const queue = new Bull('maintenance', { redis: stack.redisUrl, prefix: `{${own.env.QUEUE_PREFIX}:maintenance}` });
   try {
     const started = Date.now();
     // Kept until read: finished() on a job already removed would wait for an event that has gone by.

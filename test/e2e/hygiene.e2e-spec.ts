@@ -172,7 +172,7 @@ describe('scheduled purge', () => {
 
   it('is scheduled once as a repeatable job however many workers start', async () => {
     const Bull = (await import('bull')).default;
-    const queue = new Bull('maintenance', { redis: stack.redisUrl, prefix: own.env.QUEUE_PREFIX });
+    const queue = new Bull('maintenance', { redis: stack.redisUrl, prefix: `{${own.env.QUEUE_PREFIX}:maintenance}` });
     const repeatable = await queue.getRepeatableJobs();
     await queue.close();
     expect(repeatable.map((j) => [j.name, Number(j.every)])).toEqual([['purge', 3600_000]]);
