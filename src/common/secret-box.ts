@@ -21,6 +21,11 @@ export class SecretBox {
       .join('.');
   }
 
+  /** True when `sealed` is sealed under the current key version (`npm run reseal` skips it). */
+  isCurrent(sealed: string): boolean {
+    return sealed.startsWith(`v${this.config.encryption.current}.`);
+  }
+
   open(sealed: string): string {
     const [tag, iv, authTag, data] = sealed.split('.');
     const decipher = createDecipheriv('aes-256-gcm', this.key(Number(tag.slice(1))), Buffer.from(iv, 'base64url'));
