@@ -5,7 +5,17 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/', 'web/dist/', 'packages/*/dist/', 'coverage/', 'data/', 'bench/results/', '**/*.js', '**/*.mjs'],
+    ignores: [
+      'dist/',
+      'web/dist/',
+      'web/vite.config.ts',
+      'packages/*/dist/',
+      'coverage/',
+      'data/',
+      'bench/results/',
+      '**/*.js',
+      '**/*.mjs',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

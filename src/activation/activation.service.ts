@@ -1,12 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
+import { fail, limited } from '../common/errors/index.js';
 import { AppConfig } from '../config/config.js';
 import { RateLimiter } from '../limits/rate-limiter.js';
 import { Mails } from '../mail/mails.js';
 import type { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import { ActivationStore } from './activation.store.js';
-import { fail, limited } from '../common/errors/index.js';
 
 const CODE_FORMAT = /^[A-Za-z0-9_-]{43}$/;
 const DAILY_RESENDS = 10;

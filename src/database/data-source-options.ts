@@ -7,8 +7,8 @@ import { SecurityEvents1763856200000 } from './migrations/1763856200000-Security
 import { Profile1763856300000 } from './migrations/1763856300000-Profile.js';
 import { SessionStart1764460800000 } from './migrations/1764460800000-SessionStart.js';
 import { ForgetWechatSessionKeys1764460900000 } from './migrations/1764460900000-ForgetWechatSessionKeys.js';
-import { PurgeIndexes1764633600000 } from './migrations/1764633600000-PurgeIndexes.js';
 import { VerifiedEmailUnique1764547200000 } from './migrations/1764547200000-VerifiedEmailUnique.js';
+import { PurgeIndexes1764633600000 } from './migrations/1764633600000-PurgeIndexes.js';
 
 export const migrations = [
   Accounts1763856000000,

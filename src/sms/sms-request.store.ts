@@ -63,6 +63,6 @@ export class SmsRequestStore {
 
   async get(requestId: string): Promise<{ status: SmsStatus; reason?: string } | null> {
     const raw = await this.redis.get(smsKeys.request(requestId));
-    return raw ? JSON.parse(raw) : null;
+    return raw ? (JSON.parse(raw) as { status: SmsStatus; reason?: string }) : null;
   }
 }
