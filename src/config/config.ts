@@ -83,6 +83,8 @@ export class AppConfig {
     retryAttempts: number;
     retryDelayMs: number;
     workerConcurrency: number;
+    /** Provider calls per second across all workers; 0: no limit. */
+    providerRate: number;
   };
   ronglian: RonglianConfig;
   aliyun: AliyunSmsConfig;
@@ -238,6 +240,7 @@ function build(r: Reader): AppConfig {
       retryAttempts: r.int('SMS_RETRY_ATTEMPTS', 5, 1, 20),
       retryDelayMs: r.int('SMS_RETRY_DELAY_MS', 2000, 10, 600000),
       workerConcurrency: r.int('SMS_WORKER_CONCURRENCY', 50, 1, 1000),
+      providerRate: r.int('SMS_PROVIDER_RATE', 0, 0, 100_000),
     },
     ronglian: providers.ronglian,
     aliyun: providers.aliyun,

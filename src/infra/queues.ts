@@ -79,7 +79,13 @@ export function registerQueue(name: string): DynamicModule {
     BullModule.registerQueueAsync({
       name,
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({ prefix: queueKeyPrefix(config.queuePrefix, name) }),
+      useFactory: (config: AppConfig) => ({
+        prefix: queueKeyPrefix(config.queuePrefix, name),
+        // Bull's limiter lives in Redis, so SMS_PROVIDER_RATE holds across every worker (docs/scale-out.md).
+        ...(name === SMS_QUEUE && config.sms.providerRate
+          ? { limiter: { max: config.sms.providerRate, duration: 1000 } }
+          : {}),
+      }),
     });
   registered.set(name, module);
   return module;
