@@ -6,7 +6,8 @@ const run = process.pid;
 export const E2E_DATABASE_NAME = `auth_e2e_${run}`;
 export const E2E_STATE_FILE = join(tmpdir(), `nest-auth-e2e-${run}.json`);
 export const E2E_API_LOG = join(tmpdir(), `nest-auth-e2e-${run}-api.log`);
-export const E2E_REDIS_URL = `redis://127.0.0.1:6379/${1 + (run % 15)}`;
+// Databases 13 and 14 belong to the unit specs; 15 to nothing: an e2e run never flushes theirs.
+export const E2E_REDIS_URL = `redis://127.0.0.1:6379/${1 + (run % 12)}`;
 
 /** The service's configuration under test: short retry delays, small caps so limits can be reached. */
 export const e2eAppEnv: Record<string, string> = {
