@@ -29,7 +29,7 @@ async function serveStatic(root: string): Promise<{ server: Server; origin: stri
 interface PageAnswer {
   status: number;
   requestId: string | null;
-  body: { code: number; error?: { reason: string } };
+  body: { code: number; data?: { token?: string }; error?: { reason: string } };
 }
 
 describeBrowser('the SPA on another origin than the API', () => {
@@ -75,7 +75,7 @@ describeBrowser('the SPA on another origin than the API', () => {
 
   it('lets a page on the other origin PATCH, PUT and DELETE with X-Reauth-Token and read X-Request-Id', async () => {
     const user = await register();
-    const token = user.answer.body.data.token as string;
+    let token = user.answer.body.data.token as string;
     const reauth = await reauthToken(token, user.password);
     // A context of its own: the shared one adds X-Forwarded-For to every request, which no real page sends
     // (and which CORS_ORIGINS' preflight rightly does not allow).
@@ -114,6 +114,7 @@ describeBrowser('the SPA on another origin than the API', () => {
       password: newPassword,
     });
     expect(changed.status).toBe(200);
+    token = changed.body.data!.token!; // a password change ends every session: carry on with the new pair
     const deleted = await inPage('DELETE', '/v1/users/me', { password: newPassword });
     expect(deleted.status).toBe(200);
     await context.close();

@@ -131,13 +131,10 @@ describe('one call per operation', () => {
     await call('PUT', '/v1/users/me/phone', { phone: next, verify: await requestCode(next) }, { ...opts, reauth });
     await call('DELETE', '/v1/users/me/identities/weibo', undefined, { ...opts, reauth });
     await call('DELETE', '/v1/users/me/sessions/all', undefined, opts);
-    await call('PUT', '/v1/users/me/password', { old_password: password, password }, opts);
-    const changed = await call(
-      'PUT',
-      '/v1/users/me/password',
-      { old_password: password, password },
-      { ...opts, reauth },
-    );
+    // A password change ends every session, the caller's too: each call carries on with the pair it got.
+    const first = await call('PUT', '/v1/users/me/password', { old_password: password, password }, opts);
+    ({ token } = first.body.data);
+    const changed = await call('PUT', '/v1/users/me/password', { old_password: password, password }, { token, reauth });
     ({ token } = changed.body.data);
     await call('DELETE', '/v1/users/me', { password }, { token });
   });
