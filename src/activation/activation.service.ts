@@ -8,7 +8,7 @@ import type { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import { ActivationStore } from './activation.store.js';
 
-const CODE_FORMAT = /^[A-Za-z0-9_-]{43}$/;
+const CODE_FORMAT = /^[A-Za-z0-9_-]{64}$/;
 const DAILY_RESENDS = 10;
 const logger = new Logger('Activation');
 

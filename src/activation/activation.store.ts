@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { deleteIfEquals, redisScript } from '../infra/redis-script.js';
+import { redisScript } from '../infra/redis-script.js';
 import { REDIS } from '../infra/redis.module.js';
 
 export interface ActivationClaim {
@@ -10,53 +10,58 @@ export interface ActivationClaim {
   email: string;
 }
 
-const CODE_PREFIX = 'activation:code:';
+// One live code per user, so the code is kept under the user: the user's keys share the user's hash tag and
+// the link's code carries the user id to find it (docs/scale-out.md).
 const activationKeys = {
-  code: (hash: string) => `${CODE_PREFIX}${hash}`,
-  user: (userId: string) => `activation:user:${userId}`,
-  cooldown: (userId: string) => `activation:cooldown:${userId}`,
+  code: (userId: string) => `activation:{${userId}}:code`,
+  cooldown: (userId: string) => `activation:{${userId}}:cooldown`,
 };
 
-// One atomic step: the user's previous code dies, the new one lives, and the resend cooldown restarts.
+// One atomic step: the user's previous code dies (replaced), the new one lives, and the resend cooldown restarts.
 const ISSUE = redisScript(`
-local old = redis.call('GET', KEYS[2])
-if old then redis.call('DEL', ARGV[5] .. old) end
-redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
-redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[3])
-redis.call('SET', KEYS[3], '1', 'EX', ARGV[4])`);
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], 'h', ARGV[1], 'e', ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+redis.call('SET', KEYS[2], '1', 'EX', ARGV[4])
+return 0`);
+// Single use: of concurrent activations with the live code exactly one gets the address.
+const CONSUME = redisScript(`
+if redis.call('HGET', KEYS[1], 'h') ~= ARGV[1] then return false end
+local email = redis.call('HGET', KEYS[1], 'e')
+redis.call('DEL', KEYS[1])
+return email`);
 
-const digest = (code: string) => createHash('sha256').update(code).digest('hex');
+const USER_ID_BYTES = 16;
+const SECRET_BYTES = 32;
+const digest = (secret: Buffer) => createHash('sha256').update(secret).digest('hex');
 
-/** Activation codes: 32 random bytes, kept in Redis only as their SHA-256, one live code per user. */
+/**
+ * Activation codes: the user id's 16 bytes and 32 random ones, base64url (64 characters). Redis keeps only
+ * the SHA-256 of the random part, one live code per user.
+ */
 @Injectable()
 export class ActivationStore {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}
 
   async issue(claim: ActivationClaim, ttlSeconds: number, cooldownSeconds: number): Promise<string> {
-    const code = randomBytes(32).toString('base64url');
-    const hash = digest(code);
-    const payload = JSON.stringify({ u: claim.userId, e: claim.email.toLowerCase() });
-    const keys = [activationKeys.code(hash), activationKeys.user(claim.userId), activationKeys.cooldown(claim.userId)];
-    await ISSUE(this.redis, keys, [hash, payload, ttlSeconds, cooldownSeconds, CODE_PREFIX]);
-    return code;
+    const secret = randomBytes(SECRET_BYTES);
+    const keys = [activationKeys.code(claim.userId), activationKeys.cooldown(claim.userId)];
+    await ISSUE(this.redis, keys, [digest(secret), claim.email.toLowerCase(), ttlSeconds, cooldownSeconds]);
+    return Buffer.concat([Buffer.from(claim.userId.replaceAll('-', ''), 'hex'), secret]).toString('base64url');
   }
 
-  /** Single use: GETDEL lets exactly one of concurrent activations have the claim. */
+  /** The claim of a live code, spent by this call; null for any other code. */
   async consume(code: string): Promise<ActivationClaim | null> {
-    const hash = digest(code);
-    const raw = await this.redis.getdel(activationKeys.code(hash));
-    if (!raw) return null;
-    const { u, e } = JSON.parse(raw) as { u: string; e: string };
-    await deleteIfEquals(this.redis, [activationKeys.user(u)], [hash]);
-    return { userId: u, email: e };
+    const raw = Buffer.from(code, 'base64url');
+    if (raw.length !== USER_ID_BYTES + SECRET_BYTES) return null;
+    const userId = uuid(raw.subarray(0, USER_ID_BYTES));
+    const email = await CONSUME(this.redis, [activationKeys.code(userId)], [digest(raw.subarray(USER_ID_BYTES))]);
+    return typeof email === 'string' ? { userId, email } : null;
   }
 
   /** Kills the user's live code and its cooldown. */
   async forget(userId: string): Promise<void> {
-    const keys = [activationKeys.user(userId), activationKeys.cooldown(userId)];
-    const hash = await this.redis.get(activationKeys.user(userId));
-    if (hash) keys.push(activationKeys.code(hash));
-    await this.redis.del(...keys);
+    await this.redis.del(activationKeys.code(userId), activationKeys.cooldown(userId));
   }
 
   /** Starts the resend cooldown unless it runs already; returns the seconds left when it does. */
@@ -65,4 +70,9 @@ export class ActivationStore {
     if (await this.redis.set(key, '1', 'EX', seconds, 'NX')) return null;
     return Math.max(1, Math.ceil((await this.redis.pttl(key)) / 1000));
   }
+}
+
+function uuid(bytes: Buffer): string {
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -76,7 +76,7 @@ describe('CaptchaPolicy', () => {
     await p.guard(who, ip());
     await p.guard(who, ip());
     expect(await refusal(p.guard(who, ip()))).toMatchObject({ reason: 'captcha_required' });
-    expect(await redis.ttl(`limit:captcha:phone:${who}`)).toBeGreaterThan(86_000);
+    expect(await redis.ttl(`limit:captcha:{${who}}:phone`)).toBeGreaterThan(86_000);
   });
 
   it('a wrong or reused captcha is 428 again with a fresh challenge in the envelope', async () => {

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { fail, type AppError } from '../common/errors/index.js';
 import type { CaptchaSettings } from '../config/abuse-settings.js';
 import { AppConfig } from '../config/config.js';
-import { ipBucket } from '../limits/ip-bucket.js';
+import { ipBucket, networkBucket } from '../limits/ip-bucket.js';
 import { RateLimiter } from '../limits/rate-limiter.js';
 import { CAPTCHA_VERIFIER, type CaptchaVerifier } from './captcha-verifier.js';
 
@@ -71,5 +71,6 @@ export interface CaptchaCounting {
 
 export const CAPTCHA_IP_WINDOW = 3600;
 export const CAPTCHA_PHONE_WINDOW = 86400;
-const ipKey = (ip: string) => `captcha:ip:${ipBucket(ip)}`;
-const phoneKey = (phone: string) => `captcha:phone:${phone}`;
+// Hash tags as the SMS keys counted with them: the network's, the phone's (docs/scale-out.md).
+const ipKey = (ip: string) => `captcha:{net:${networkBucket(ip)}}:ip:${ipBucket(ip)}`;
+const phoneKey = (phone: string) => `captcha:{${phone}}:phone`;

@@ -59,7 +59,7 @@ describe('SmsCodeService', () => {
     expect(lastCode()).toMatch(/^\d{6}$/);
     expect(JSON.stringify(job.data)).not.toContain(lastCode());
     expect(job.opts).toMatchObject({ jobId: issued.request_id, attempts: 5, backoff: { type: 'exponential' } });
-    const stored = await redis.hgetall(`sms:code:${p}`);
+    const stored = await redis.hgetall(`sms:{${p}}:code`);
     expect(Object.values(stored)).not.toContain(lastCode());
   });
 
@@ -100,16 +100,20 @@ describe('SmsCodeService', () => {
     const p = phone();
     for (let i = 0; i < 3; i++) {
       await service.issue(p, IP);
-      await redis.del(`sms:cooldown:${p}`);
+      await redis.del(`sms:{${p}}:cooldown`);
     }
     await expect(service.issue(p, IP)).rejects.toMatchObject({ status: 429, reason: 'sms_daily_limit' });
-    expect(await redis.exists(`sms:cooldown:${p}`)).toBe(0);
+    expect(await redis.exists(`sms:{${p}}:cooldown`)).toBe(0);
   });
 });
 
 describe('SmsCodeService network and site-wide caps', () => {
   const counters = (p: string, ip: string, net: string) =>
-    redis.mget(`limit:sms:ip:${ip}`, `limit:sms:net:${net}.0/24`, `limit:sms:day:${p}`);
+    Promise.all([
+      redis.get(`limit:sms:{net:${net}.0/24}:ip:${ip}`),
+      redis.get(`limit:sms:{net:${net}.0/24}:net`),
+      redis.get(`limit:sms:{${p}}:day`),
+    ]);
 
   it('counts per IPv4 /24 across addresses; a refused request gives back all it counted', async () => {
     const limited = build(loadConfig({ ...base, CAPTCHA_MODE: 'off', SMS_NET_HOURLY_CAP: '2' }));
@@ -121,7 +125,7 @@ describe('SmsCodeService network and site-wide caps', () => {
     await expect(limited.issue(p, `${net}.3`)).rejects.toMatchObject({ status: 429, reason: 'sms_ip_limit' });
     expect(await refusedCount('network')).toBe(before + 1);
     expect(await counters(p, `${net}.3`, net)).toEqual(['0', '2', null]);
-    expect(await redis.exists(`sms:cooldown:${p}`, `sms:code:${p}`)).toBe(0);
+    expect(await redis.exists(`sms:{${p}}:cooldown`, `sms:{${p}}:code`)).toBe(0);
     await expect(limited.issue(phone(), `${randomNet()}.3`)).resolves.toMatchObject({ expires_in: 180 });
   });
 
@@ -156,10 +160,10 @@ describe('SmsCodeService network and site-wide caps', () => {
       reason: 'captcha_required',
       extra: { challenge: { parameters: {} } },
     });
-    expect(await redis.get(`limit:captcha:ip:${ip}`)).toBe('2');
-    expect(await redis.ttl(`limit:captcha:phone:${p}`)).toBeGreaterThan(86_000);
-    expect(await redis.exists(`sms:cooldown:${p}`, `sms:code:${p}`, `limit:sms:day:${p}`)).toBe(0);
-    expect(await redis.get(`limit:sms:ip:${ip}`)).toBe('1');
+    expect(await redis.get(`limit:captcha:{net:${ip.replace(/\.7$/, '.0/24')}}:ip:${ip}`)).toBe('2');
+    expect(await redis.ttl(`limit:captcha:{${p}}:phone`)).toBeGreaterThan(86_000);
+    expect(await redis.exists(`sms:{${p}}:cooldown`, `sms:{${p}}:code`, `limit:sms:{${p}}:day`)).toBe(0);
+    expect(await redis.get(`limit:sms:{net:${ip.replace(/\.7$/, '.0/24')}}:ip:${ip}`)).toBe('1');
     await expect(adaptive.issue(p, ip, 'wrong')).rejects.toMatchObject({ status: 428 });
     await expect(adaptive.issue(p, ip, 'solved')).resolves.toMatchObject({ expires_in: 180 });
   });
@@ -185,7 +189,7 @@ describe('SmsCodeService wrong guesses across codes', () => {
     expect(refusal).toMatchObject({ status: 429, code: 10115, reason: 'sms_verify_locked' });
     expect((refusal as { extra: { retryAfter: number } }).extra.retryAfter).toBeGreaterThan(86_000);
     expect(await redis.get(verifyFailuresKey(p))).toBe('3');
-    expect(await redis.exists(`sms:code:${p}`)).toBe(1); // the lock spends nothing
+    expect(await redis.exists(`sms:{${p}}:code`)).toBe(1); // the lock spends nothing
   });
 
   it('counts across codes, and a right code takes back its own count', async () => {
@@ -193,7 +197,7 @@ describe('SmsCodeService wrong guesses across codes', () => {
     await locking.issue(p, IP);
     await expect(locking.verify(p, wrongFor(lastCode()))).rejects.toMatchObject({ code: 10112 });
     await expect(locking.verify(p, lastCode())).resolves.toBeUndefined();
-    await redis.del(`sms:cooldown:${p}`);
+    await redis.del(`sms:{${p}}:cooldown`);
     await locking.issue(p, IP);
     await expect(locking.verify(p, wrongFor(lastCode()))).rejects.toMatchObject({ code: 10112 });
     expect(await redis.get(verifyFailuresKey(p))).toBe('2');
@@ -213,5 +217,71 @@ describe('SmsCodeService wrong guesses across codes', () => {
     const reasons = results.map((r) => (r as PromiseRejectedResult).reason.reason as string);
     expect(reasons.filter((r) => r === 'sms_code_invalid')).toHaveLength(3);
     expect(reasons.filter((r) => r === 'sms_verify_locked')).toHaveLength(1);
+  });
+});
+
+// The Redis Cluster path (one script per hash tag, docs/scale-out.md) decides the same; every step is
+// single-slot, so it runs on the standalone test Redis too.
+describe('SmsCodeService in per-slot steps (REDIS_MODE=cluster)', () => {
+  const cluster = { ...base, REDIS_MODE: 'cluster', REDIS_NODES: '127.0.0.1:6379' };
+  const stepwise = build(loadConfig({ ...cluster, CAPTCHA_MODE: 'off', SMS_NET_HOURLY_CAP: '2' }));
+  const counters = (p: string, ip: string, net: string) =>
+    Promise.all([
+      redis.get(`limit:sms:{net:${net}.0/24}:ip:${ip}`),
+      redis.get(`limit:sms:{net:${net}.0/24}:net`),
+      redis.get(`limit:sms:{${p}}:day`),
+    ]);
+
+  it('issues a code that verifies once, and lets one of many concurrent requests through', async () => {
+    const p = phone();
+    const results = await Promise.allSettled(Array.from({ length: 10 }, () => stepwise.issue(p, `${randomNet()}.1`)));
+    const issued = results.filter((r) => r.status === 'fulfilled');
+    expect(issued).toHaveLength(1);
+    expect(await redis.get(`sms:req:${issued[0].value.request_id}`)).toBe('{"status":"queued"}');
+    await expect(stepwise.verify(p, lastCode())).resolves.toBeUndefined();
+    await expect(stepwise.verify(p, lastCode())).rejects.toMatchObject({ code: 10112 });
+  });
+
+  it('a network refusal gives back its counts and the cooldown', async () => {
+    const net = randomNet();
+    await stepwise.issue(phone(), `${net}.1`);
+    await stepwise.issue(phone(), `${net}.2`);
+    const p = phone();
+    await expect(stepwise.issue(p, `${net}.3`)).rejects.toMatchObject({ status: 429, reason: 'sms_ip_limit' });
+    expect(await counters(p, `${net}.3`, net)).toEqual(['0', '2', null]);
+    expect(await redis.exists(`sms:{${p}}:cooldown`, `sms:{${p}}:code`)).toBe(0);
+  });
+
+  it('a daily refusal gives back the network counts and the cooldown', async () => {
+    const [p, net] = [phone(), randomNet()];
+    for (let i = 1; i <= 3; i++) {
+      await stepwise.issue(p, `${randomNet()}.${i}`);
+      await redis.del(`sms:{${p}}:cooldown`);
+    }
+    await expect(stepwise.issue(p, `${net}.4`)).rejects.toMatchObject({ reason: 'sms_daily_limit' });
+    expect(await counters(p, `${net}.4`, net)).toEqual(['0', '0', '3']);
+    expect(await redis.exists(`sms:{${p}}:cooldown`)).toBe(0);
+  });
+
+  it('a site-wide refusal gives back every earlier step', async () => {
+    await service.issue(phone(), IP);
+    const spent = build(loadConfig({ ...cluster, CAPTCHA_MODE: 'off', SMS_GLOBAL_HOURLY_CAP: '1' }));
+    const [p, net] = [phone(), randomNet()];
+    await expect(spent.issue(p, `${net}.9`)).rejects.toMatchObject({ reason: 'sms_global_limit' });
+    expect(await counters(p, `${net}.9`, net)).toEqual(['0', '0', '0']);
+    expect(await redis.exists(`sms:{${p}}:cooldown`, `sms:{${p}}:code`)).toBe(0);
+  });
+
+  it('adaptive captcha: counts per IP bucket and phone, refuses without counting the caps', async () => {
+    const adaptive = build(loadConfig({ ...cluster, CAPTCHA_MODE: 'adaptive', CAPTCHA_AFTER_PER_IP: '1' }));
+    const net = randomNet();
+    const ip = `${net}.7`;
+    await adaptive.issue(phone(), ip);
+    const p = phone();
+    await expect(adaptive.issue(p, ip)).rejects.toMatchObject({ status: 428, reason: 'captcha_required' });
+    expect(await redis.get(`limit:captcha:{net:${net}.0/24}:ip:${ip}`)).toBe('2');
+    expect(await redis.get(`limit:captcha:{${p}}:phone`)).toBe('1');
+    expect(await counters(p, ip, net)).toEqual(['1', '1', null]);
+    await expect(adaptive.issue(p, ip, 'solved')).resolves.toMatchObject({ expires_in: 180 });
   });
 });

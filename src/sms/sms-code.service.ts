@@ -6,46 +6,10 @@ import { AppError, fail, limited, type ErrorReason } from '../common/errors/inde
 import { AppConfig } from '../config/config.js';
 import { redisScript } from '../infra/redis-script.js';
 import { REDIS } from '../infra/redis.module.js';
-import { ipBuckets } from '../limits/ip-bucket.js';
 import { Metrics, type SmsRefusal } from '../observability/metrics.js';
+import { issueAtOnce, issueInSteps, type IssueRequest } from './sms-issue.js';
 import { SmsJobs } from './sms-jobs.js';
 import { smsKeys, SmsRequestStore } from './sms-request.store.js';
-
-// One round trip decides a code request. First the captcha policy (docs/captcha.md): in `adaptive` mode the
-// request is counted per IP bucket and per phone, and refused when a captcha is due and none valid came.
-// Then the per-phone cooldown (SET NX: of many concurrent requests one wins), then the caps per IP bucket,
-// per network (/24, /48), per phone and day, and for the whole site. A request refused by a cap gives back
-// everything it counted there and its cooldown. Then the code's HMAC and the request's status. Every key
-// comes in KEYS (docs/abuse.md, "SMS code requests").
-const ISSUE = redisScript(`
-local due = ARGV[9] == 'always'
-if ARGV[9] == 'adaptive' then
-  local perIp = redis.call('INCR', KEYS[8])
-  if perIp == 1 then redis.call('EXPIRE', KEYS[8], 3600) end
-  local perPhone = redis.call('INCR', KEYS[9])
-  if perPhone == 1 then redis.call('EXPIRE', KEYS[9], 86400) end
-  due = perIp > tonumber(ARGV[11]) or perPhone > tonumber(ARGV[12])
-end
-if due and ARGV[10] ~= '1' then return {'captcha', 0} end
-if not redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2], 'NX') then
-  return {'cooldown', redis.call('PTTL', KEYS[1])}
-end
-local caps = {{KEYS[2], ARGV[3], 3600, 'ip'}, {KEYS[3], ARGV[4], 3600, 'network'},
-  {KEYS[4], ARGV[5], 86400, 'daily'}, {KEYS[5], ARGV[6], 3600, 'global'}}
-for i, cap in ipairs(caps) do
-  local n = redis.call('INCR', cap[1])
-  if n == 1 then redis.call('EXPIRE', cap[1], cap[3]) end
-  if n > tonumber(cap[2]) then
-    local wait = redis.call('TTL', cap[1])
-    for j = 1, i do redis.call('DECR', caps[j][1]) end
-    redis.call('DEL', KEYS[1])
-    return {cap[4], wait}
-  end
-end
-redis.call('HSET', KEYS[6], 'h', ARGV[7], 'a', 0)
-redis.call('EXPIRE', KEYS[6], ARGV[8])
-redis.call('SET', KEYS[7], '{"status":"queued"}', 'EX', 86400)
-return {'ok', 0}`);
 
 // Before comparing, count this attempt on the code and, provisionally, as a wrong guess for the phone, so
 // parallel guesses can exceed neither limit; past the code's limit it dies. A phone past its wrong-guess
@@ -66,7 +30,7 @@ redis.call('DEL', KEYS[1])
 if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('DECR', KEYS[2]) end
 return 1`);
 
-/** What the ISSUE script answers for a refused request → the client's reason. */
+/** What the issue scripts answer for a refused request → the client's reason. */
 const REFUSALS = {
   ip: 'sms_ip_limit',
   network: 'sms_ip_limit',
@@ -105,13 +69,19 @@ export class SmsCodeService {
     const { codeTtlSeconds, cooldownSeconds } = this.config.sms;
     const requestId = randomUUID().replaceAll('-', '');
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-    const captchaCheck = await this.captcha.counting(phone, ip, captcha);
-    const keys = [...this.limitKeys(phone, ip), smsKeys.code(phone), smsKeys.request(requestId), ...captchaCheck.keys];
-    const args = [requestId, cooldownSeconds, ...this.caps(), this.digest(phone, code), codeTtlSeconds];
-    const [outcome, wait] = (await ISSUE(this.redis, keys, [...args, ...captchaCheck.args])) as [
-      'ok' | SmsRefusal,
-      number,
-    ];
+    const request: IssueRequest = {
+      phone,
+      ip,
+      requestId,
+      cooldownSeconds,
+      codeTtlSeconds,
+      digest: this.digest(phone, code),
+      caps: this.caps(),
+      captcha: await this.captcha.counting(phone, ip, captcha),
+    };
+    // One script where one server holds every key; on a Cluster one step per hash tag (docs/scale-out.md).
+    const decide = this.config.redis.mode === 'cluster' ? issueInSteps : issueAtOnce;
+    const [outcome, wait] = await decide(this.redis, request);
     if (outcome !== 'ok') throw await this.refused(outcome, wait);
     try {
       await this.smsJobs.enqueueCode({ requestId, phone, code, ttlMinutes: Math.ceil(codeTtlSeconds / 60) });
@@ -148,21 +118,14 @@ export class SmsCodeService {
     return status;
   }
 
-  /** In the ISSUE script's order: cooldown, IP bucket, network, phone per day, site per hour. */
-  private limitKeys(phone: string, ip: string): string[] {
-    const { address, network } = ipBuckets(ip);
-    return [
-      smsKeys.cooldown(phone),
-      `limit:sms:ip:${address}`,
-      `limit:sms:net:${network}`,
-      `limit:sms:day:${phone}`,
-      'limit:sms:global',
-    ];
-  }
-
-  private caps(): number[] {
+  private caps(): IssueRequest['caps'] {
     const { ipHourlyCap, dailyCap } = this.config.sms;
-    return [ipHourlyCap, this.config.smsNetHourlyCap, dailyCap, this.config.smsGlobalHourlyCap];
+    return {
+      ip: ipHourlyCap,
+      network: this.config.smsNetHourlyCap,
+      daily: dailyCap,
+      global: this.config.smsGlobalHourlyCap,
+    };
   }
 
   private async refused(outcome: SmsRefusal, wait: number): Promise<AppError> {
@@ -182,7 +145,7 @@ export class SmsCodeService {
 }
 
 /** Wrong guesses for one phone across its codes (SMS_VERIFY_MAX_FAILURES in SMS_VERIFY_WINDOW). */
-export const verifyFailuresKey = (phone: string) => `limit:sms:verify:${phone}`;
+export const verifyFailuresKey = smsKeys.verifyFailures;
 
 function safeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a);

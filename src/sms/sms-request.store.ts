@@ -8,9 +8,16 @@ export type SmsStatus = 'queued' | 'sent' | 'failed' | 'unknown';
 
 const STATUS_TTL_SECONDS = 24 * 3600;
 
+// A phone's keys share its hash tag, an IP bucket's counters their network's, so the scripts that touch them
+// together run on one Redis Cluster node (docs/scale-out.md).
 export const smsKeys = {
-  cooldown: (phone: string) => `sms:cooldown:${phone}`,
-  code: (phone: string) => `sms:code:${phone}`,
+  cooldown: (phone: string) => `sms:{${phone}}:cooldown`,
+  code: (phone: string) => `sms:{${phone}}:code`,
+  daily: (phone: string) => `limit:sms:{${phone}}:day`,
+  verifyFailures: (phone: string) => `limit:sms:{${phone}}:verify`,
+  perIp: (address: string, network: string) => `limit:sms:{net:${network}}:ip:${address}`,
+  perNetwork: (network: string) => `limit:sms:{net:${network}}:net`,
+  global: 'limit:sms:global',
   request: (id: string) => `sms:req:${id}`,
   attempt: (id: string) => `sms:attempt:${id}`,
 };

@@ -71,8 +71,8 @@ const at = (api: string, method: string, path: string, body?: unknown, opts?: Ca
 const intl = (phone: string) => `+86${phone}`;
 /** What an SMS code request for `phone` leaves in Redis: its cooldown, its code and its daily count (0 if none). */
 const phoneKeys = async (phone: string) =>
-  (await redis().exists(`sms:cooldown:${intl(phone)}`, `sms:code:${intl(phone)}`)) +
-  Number((await redis().get(`limit:sms:day:${intl(phone)}`)) ?? 0);
+  (await redis().exists(`sms:{${intl(phone)}}:cooldown`, `sms:{${intl(phone)}}:code`)) +
+  Number((await redis().get(`limit:sms:{${intl(phone)}}:day`)) ?? 0);
 const net24 = () => `10.${randomInt(0, 255)}.${randomInt(0, 255)}`;
 
 async function deliveredCode(phone: string, before: number): Promise<string> {
@@ -144,7 +144,7 @@ describe('captcha before SMS codes (adaptive, CAPTCHA_AFTER_PER_IP=2)', () => {
     const ip = newIp();
     await at(strict, 'POST', '/v1/users/sms/code', { phone: newPhone() }, { ip });
     await at(strict, 'POST', '/v1/users/sms/code', { phone: newPhone() }, { ip });
-    await redis().del(`sms:cooldown:${intl(user.phone)}`);
+    await redis().del(`sms:{${intl(user.phone)}}:cooldown`);
     const asked = await at(strict, 'POST', '/v1/users/me/reauth/sms', undefined, { ip, token });
     expect(asked.status).toBe(428);
     const captcha = solveCaptcha(asked.body.error.challenge);
@@ -158,7 +158,7 @@ describe('wrong SMS codes across codes (SMS_VERIFY_MAX_FAILURES=3)', () => {
     const user = await register({ password: PASSWORD });
     const phone = user.phone;
     const before = (await ronglian.messages(phone)).length;
-    await redis().del(`sms:cooldown:${intl(phone)}`);
+    await redis().del(`sms:{${intl(phone)}}:cooldown`);
     expect((await at(strict, 'POST', '/v1/users/sms/code', { phone })).status).toBe(200);
     const code = await deliveredCode(phone, before);
     const wrong = code === '999999' ? '000000' : '999999';
@@ -176,10 +176,10 @@ describe('wrong SMS codes across codes (SMS_VERIFY_MAX_FAILURES=3)', () => {
       expect(locked.body).toMatchObject({ code: 10115, error: { reason: 'sms_verify_locked' } });
       expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(86_000);
     }
-    const key = `limit:sms:verify:${intl(phone)}`;
+    const key = `limit:sms:{${intl(phone)}}:verify`;
     expect(await redis().get(key)).toBe('3');
     expect(await redis().ttl(key)).toBeGreaterThan(86_000);
-    expect(await redis().exists(`sms:code:${intl(phone)}`)).toBe(1);
+    expect(await redis().exists(`sms:{${intl(phone)}}:code`)).toBe(1);
     expect(await sql('SELECT count(*)::int AS n FROM refresh_tokens')).toEqual(tokensBefore);
     const [row] = await sql('SELECT password_hash FROM users WHERE phone = $1', [intl(phone)]);
     expect(row.password_hash).toBeTruthy();
@@ -199,19 +199,19 @@ describe('SMS caps per network and for the site', () => {
     expect(refused.status).toBe(429);
     expect(refused.body).toMatchObject({ code: 10115, error: { reason: 'sms_ip_limit' } });
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(await redis().get(`limit:sms:net:${net}.0/24`)).toBe('3');
-    expect(await redis().get(`limit:sms:ip:${net}.4`)).toBe('0');
+    expect(await redis().get(`limit:sms:{net:${net}.0/24}:net`)).toBe('3');
+    expect(await redis().get(`limit:sms:{net:${net}.0/24}:ip:${net}.4`)).toBe('0');
     expect(await phoneKeys(phone)).toBe(0);
     expect(await metric(strict, 'auth_sms_code_refused_total{reason="network"}')).toBe(refusedBefore + 1);
   });
 
   it('ignores X-Forwarded-For from a peer that is not a trusted proxy', async () => {
     const spoofed = `203.0.113.${randomInt(1, 254)}`;
-    const before = Number((await redis().get('limit:sms:ip:127.0.0.1')) ?? 0);
+    const before = Number((await redis().get('limit:sms:{net:127.0.0.0/24}:ip:127.0.0.1')) ?? 0);
     const answer = await at(direct, 'POST', '/v1/users/sms/code', { phone: newPhone() }, { ip: spoofed });
     expect(answer.status).toBe(200);
-    expect(Number(await redis().get('limit:sms:ip:127.0.0.1'))).toBe(before + 1);
-    expect(await redis().exists(`limit:sms:ip:${spoofed}`)).toBe(0);
+    expect(Number(await redis().get('limit:sms:{net:127.0.0.0/24}:ip:127.0.0.1'))).toBe(before + 1);
+    expect(await redis().exists(`limit:sms:{net:203.0.113.0/24}:ip:${spoofed}`)).toBe(0);
   });
 
   it('refuses past the site-wide hourly budget with sms_global_limit, counting nothing', async () => {
@@ -227,7 +227,7 @@ describe('SMS caps per network and for the site', () => {
       expect(refused.body).toMatchObject({ code: 10115, error: { reason: 'sms_global_limit' } });
       expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(await redis().get(key)).toBe('100000');
-      expect(await redis().get(`limit:sms:ip:${ip}`)).toBe('0');
+      expect(await redis().get(`limit:sms:{net:${ip.replace(/\.\d+$/, '.0/24')}}:ip:${ip}`)).toBe('0');
       expect(await phoneKeys(phone)).toBe(0);
       expect(await metric(strict, 'auth_sms_code_refused_total{reason="global"}')).toBe(before + 1);
     } finally {
@@ -251,24 +251,24 @@ describe('password blocklist', () => {
       expect(answer.body).toMatchObject({ code: 10100, error: { fields: { password: expect.any(String) } } });
     }
     expect(await sql('SELECT id FROM users WHERE username = $1', [username])).toEqual([]);
-    expect(await redis().exists(`sms:code:${intl(phone)}`)).toBe(1);
+    expect(await redis().exists(`sms:{${intl(phone)}}:code`)).toBe(1);
   });
 
   it('password reset refuses a common password before the code is spent, and the password stays', async () => {
     const user = await register({ password: PASSWORD });
     const [before] = await sql('SELECT password_hash FROM users WHERE phone = $1', [intl(user.phone)]);
-    await redis().del(`sms:cooldown:${intl(user.phone)}`);
+    await redis().del(`sms:{${intl(user.phone)}}:cooldown`);
     const verify = await requestCode(user.phone);
     const answer = await call('POST', '/v1/users/password/reset', { phone: user.phone, verify, password: 'iloveyou' });
     expect(answer.status).toBe(400);
     expect(answer.body.error.fields).toEqual({ password: expect.any(String) });
-    expect(await redis().exists(`sms:code:${intl(user.phone)}`)).toBe(1);
+    expect(await redis().exists(`sms:{${intl(user.phone)}}:code`)).toBe(1);
     expect(await sql('SELECT password_hash FROM users WHERE phone = $1', [intl(user.phone)])).toEqual([before]);
   });
 
   it('password reset refuses a password holding the username (checked once the code proved the phone)', async () => {
     const user = await register({ password: PASSWORD });
-    await redis().del(`sms:cooldown:${intl(user.phone)}`);
+    await redis().del(`sms:{${intl(user.phone)}}:cooldown`);
     const verify = await requestCode(user.phone);
     const password = `my ${user.username} pass`;
     const answer = await call('POST', '/v1/users/password/reset', { phone: user.phone, verify, password });

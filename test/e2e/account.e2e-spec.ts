@@ -393,7 +393,7 @@ describe('DELETE /v1/users/me', () => {
     const redirect = await fetch(url, { redirect: 'manual' });
     const query = new URL(redirect.headers.get('location') ?? '').searchParams;
     query.set('code_verifier', verifier);
-    const linked = await call('GET', `/v1/users/weibo/users?${query}`, undefined, { token });
+    const linked = await call('GET', `/v1/users/weibo/users?${query.toString()}`, undefined, { token });
     expect(linked.status).toBe(200);
   }
 
@@ -401,7 +401,7 @@ describe('DELETE /v1/users/me', () => {
     const user = await account();
     const uid = String(randomInt(2_000_000_000, 2_900_000_000));
     await linkWeibo(user.token, uid);
-    await redis().set(`sms:cooldown:+86${user.phone}`, 'x', 'EX', 60);
+    await redis().set(`sms:{+86${user.phone}}:cooldown`, 'x', 'EX', 60);
     const revokedBefore = (await weiboRevoked()).length;
 
     const answer = await remove(user.token, { password: PASSWORD });
@@ -413,7 +413,7 @@ describe('DELETE /v1/users/me', () => {
     expect(await sql('SELECT 1 FROM refresh_tokens WHERE user_id = $1', [user.id])).toEqual([]);
     expect((await refresh(user.refresh)).status).toBe(401);
     expect((await me(user.token)).status).toBe(401);
-    expect(await redis().exists(`sms:cooldown:+86${user.phone}`)).toBe(0);
+    expect(await redis().exists(`sms:{+86${user.phone}}:cooldown`)).toBe(0);
     await until(async () => (await weiboRevoked()).length > revokedBefore, 'the Weibo token revocation');
 
     const [record] = await sql(

@@ -1,6 +1,6 @@
 /** Email activation through the mail queue, the worker and the fake SMTP sink. */
 import { createHash } from 'node:crypto';
-import { call, closeClients, fakeCall, redis, register, stack, sql, until } from '../support/client.js';
+import { call, closeClients, fakeCall, redis, redisKeys, register, stack, sql, until } from '../support/client.js';
 
 interface SinkMail {
   from: string;
@@ -67,15 +67,18 @@ describe('activation journey', () => {
     expect(mail.text).toContain(`${user.username}，您好`);
     expect(mail.text).toMatch(/Hello .* within 3 days to activate your email address/);
     code = codeOf(mail);
-    expect(code).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(code).toMatch(/^[A-Za-z0-9_-]{64}$/);
     expect(mail.html).toContain(`href="${stack.env.ACTIVATION_URL}?code=${code}"`);
     expect(mail.from).toContain('no-reply@');
   });
 
   it('keeps the code in Redis only as its SHA-256, for 3 days', async () => {
-    const key = `activation:code:${createHash('sha256').update(code).digest('hex')}`;
+    const raw = Buffer.from(code, 'base64url');
+    const [{ id }] = await sql('SELECT id FROM users WHERE username = $1', [user.username]);
+    const key = `activation:{${id}}:code`;
     expect(await redis().ttl(key)).toBeGreaterThan(3 * 86400 - 60);
-    for (const k of await redis().keys('activation:*')) {
+    expect(await redis().hget(key, 'h')).toBe(createHash('sha256').update(raw.subarray(16)).digest('hex'));
+    for (const k of await redisKeys('activation:*')) {
       expect(k).not.toContain(code);
       if ((await redis().type(k)) === 'string') expect(await redis().get(k)).not.toContain(code);
     }

@@ -91,7 +91,7 @@ describe.each(DRIVERS)('SMS through %s', (driver) => {
     const requestId = await send(phone);
     expect(await settled(target, requestId)).toEqual({ status: 'failed', reason: PERMANENT_REASON[driver] });
     expect(await target.messages(phone)).toHaveLength(0);
-    expect(await redis().exists(`sms:cooldown:+86${phone}`)).toBe(0);
+    expect(await redis().exists(`sms:{+86${phone}}:cooldown`)).toBe(0);
     const again = await target.call('POST', '/v1/users/sms/code', { phone });
     expect(again.status).toBe(200);
     expect(await settled(target, again.body.data.request_id)).toEqual({ status: 'sent' }); // before the next fault
@@ -106,7 +106,7 @@ describe.each(DRIVERS)('SMS through %s', (driver) => {
     expect(await target.messages(phone)).toHaveLength(1);
     if (status.status === 'unknown') {
       // Never re-sent, and the user may ask again only when the cooldown ends.
-      expect(await redis().exists(`sms:cooldown:+86${phone}`)).toBe(1);
+      expect(await redis().exists(`sms:{+86${phone}}:cooldown`)).toBe(1);
       expect((await target.call('POST', '/v1/users/sms/code', { phone })).body.code).toBe(10111);
     }
     await new Promise((r) => setTimeout(r, 1000)); // no late second copy from a retry

@@ -95,7 +95,7 @@ export function settled(target: DriverStack, requestId: string): Promise<{ statu
 /** Asks for a code (skipping the resend cooldown, not the caps) and reads it from the fake, as a user reads their phone. */
 export async function codeFor(target: DriverStack, phone: string): Promise<{ code: string; requestId: string }> {
   const before = (await target.messages(phone)).length;
-  await redis().del(`sms:cooldown:+86${phone}`);
+  await redis().del(`sms:{+86${phone}}:cooldown`);
   const answer = await target.call('POST', '/v1/users/sms/code', { phone });
   if (answer.status !== 200) throw new Error(`code request failed: ${answer.status} ${JSON.stringify(answer.body)}`);
   const messages = await until(async () => {

@@ -28,10 +28,10 @@ describe('sending codes', () => {
   it('stores only an HMAC of the code in Redis, with the code TTL', async () => {
     const phone = newPhone();
     const code = await requestCode(phone);
-    const stored = await redis().hgetall(`sms:code:+86${phone}`);
+    const stored = await redis().hgetall(`sms:{+86${phone}}:code`);
     expect(stored.h).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(stored)).not.toContain(code);
-    const ttl = await redis().ttl(`sms:code:+86${phone}`);
+    const ttl = await redis().ttl(`sms:{+86${phone}}:code`);
     expect(ttl).toBeGreaterThan(170);
     expect(ttl).toBeLessThanOrEqual(180);
   });
@@ -41,7 +41,7 @@ describe('sending codes', () => {
     const cap = Number(stack.env.SMS_DAILY_CAP);
     for (let i = 0; i < cap; i++) {
       await requestCode(phone);
-      await redis().del(`sms:cooldown:+86${phone}`); // skip the resend cooldown, not the daily cap
+      await redis().del(`sms:{+86${phone}}:cooldown`); // skip the resend cooldown, not the daily cap
     }
     const over = await call('POST', '/v1/users/sms/code', { phone });
     expect(over.status).toBe(429);
@@ -84,7 +84,7 @@ describe('verifying codes', () => {
     const right = await call('POST', '/v1/tokens/sms', { phone, verify: code });
     expect(right.status).toBe(400);
     expect(right.body.code).toBe(10112);
-    expect(await redis().exists(`sms:code:+86${phone}`)).toBe(0);
+    expect(await redis().exists(`sms:{+86${phone}}:code`)).toBe(0);
   });
 
   it('parallel wrong guesses cannot exceed the attempt limit', async () => {

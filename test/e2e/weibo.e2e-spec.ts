@@ -9,6 +9,7 @@ import {
   pkce,
   reauthToken,
   redis,
+  redisKeys,
   register,
   requestCode,
   sql,
@@ -132,7 +133,7 @@ describe('first Weibo login, then a new account', () => {
     });
     ticket = answer.body.data.bind_ticket;
     expect(await redis().get(ticketKey(ticket))).toBe(uid);
-    const keys = await redis().keys('weibo:ticket:*');
+    const keys = await redisKeys('weibo:ticket:*');
     expect(keys.some((k) => k.includes(ticket))).toBe(false);
     expect(await redis().exists(`weibo:state:${query.state}`)).toBe(0);
     const [row] = await sql(

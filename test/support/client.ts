@@ -1,7 +1,7 @@
 /** What e2e specs use to talk to the running stack: the API, the fakes, PostgreSQL and Redis. */
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { appendFileSync, readFileSync, statSync } from 'node:fs';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import pg from 'pg';
 import type { RedisTopology } from '../../src/config/config.js';
 import { createRedis } from '../../src/infra/redis-factory.js';
@@ -169,6 +169,14 @@ const topologyClient = () => {
   const topology = (stack as { redisTopology?: RedisTopology }).redisTopology;
   return topology ? (createRedis(topology) as Redis) : undefined;
 };
+
+/** `KEYS pattern` over the whole keyspace: on a Cluster each master answers only for its own slots. */
+export async function redisKeys(pattern: string): Promise<string[]> {
+  const client = redis() as Redis | Cluster;
+  await client.ping(); // a Cluster client knows its nodes once connected
+  const nodes = client instanceof Cluster ? client.nodes('master') : [client];
+  return (await Promise.all(nodes.map((node) => node.keys(pattern)))).flat();
+}
 
 export async function closeClients(): Promise<void> {
   await pool?.end();

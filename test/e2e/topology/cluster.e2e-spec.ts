@@ -84,7 +84,7 @@ describeCluster('accounts, the profile cache and sessions on a Redis Cluster', (
     expect(sessions.body.data.sessions).toHaveLength(1);
 
     const ready = await call('GET', '/health/ready');
-    expect(ready.body.data.checks).toEqual({ database: 'up', redis: 'up', queue: 'up' });
+    expect(ready.body.data.checks).toEqual({ database: 'up', redis: 'up', redis_policy: 'up', queue: 'up' });
   });
 });
 
