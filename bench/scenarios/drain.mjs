@@ -24,8 +24,9 @@ export async function drain({ env, fakes, queue, jobs, meter, children }) {
       }),
     );
   }
-  const concurrency = env.SMS_WORKER_CONCURRENCY ?? '50';
-  const worker = startServer('dist/bundle/worker.js', env, 'worker', SERVER_CPU);
+  const concurrency = process.env.BENCH_WORKER_CONCURRENCY ?? '50';
+  const workerEnv = { ...env, SMS_WORKER_CONCURRENCY: concurrency };
+  const worker = startServer('dist/bundle/worker.js', workerEnv, 'worker', SERVER_CPU);
   children.push(worker);
   const accepted = async () => (await json(`${fakes.ronglian}/_fake/stats`)).accepted;
   let atStart = 0;
@@ -50,6 +51,7 @@ export async function drain({ env, fakes, queue, jobs, meter, children }) {
     { settleBefore: false },
   );
   recordCost('SMS job (worker)', cost);
+  await sleep(500); // a job sent twice would show up here, not before
   const { messages } = await json(`${fakes.ronglian}/_fake/messages`);
   const unique = new Set(messages.map((m) => m.reqId)).size;
   const rate = (done - atStart) / seconds;
