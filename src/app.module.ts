@@ -14,7 +14,8 @@ import { BullRoot } from './infra/queues.js';
 import { RedisModule } from './infra/redis.module.js';
 import { LimitsModule } from './limits/limits.module.js';
 import { ObservabilityModule } from './observability/observability.module.js';
-import { MailDeliveryModule, MailModule } from './mail/mail.module.js';
+import { ActivationModule } from './activation/activation.module.js';
+import { MailDeliveryModule } from './mail/mail.module.js';
 import { WechatModule } from './oauth/wechat/wechat.module.js';
 import { SmsDeliveryModule, SmsModule } from './sms/sms.module.js';
 import { WeiboModule } from './oauth/weibo/weibo.module.js';
@@ -42,7 +43,7 @@ export class AppModule {
         AuthModule,
         AccountModule,
         WeiboModule,
-        MailModule,
+        ActivationModule,
         WechatModule,
         HealthModule,
         ...(config.sms.inlineWorker ? [SmsDeliveryModule, MailDeliveryModule] : []),

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { IdentitiesService } from '../identities/identities.service.js';
-import { ActivationService } from '../mail/activation.service.js';
+import { ActivationService } from '../activation/activation.service.js';
 import { WeiboClient } from '../oauth/weibo/weibo.client.js';
 import { SmsCodeService } from '../sms/sms-code.service.js';
 import type { User } from '../users/user.entity.js';

@@ -1,9 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import type { RequestMeta } from '../common/request-context.js';
-import { ActivationService } from '../mail/activation.service.js';
+import { Mails } from '../mail/mails.js';
 import { SmsNotices } from '../sms/sms-notices.js';
 import type { User } from '../users/user.entity.js';
+
+const logger = new Logger('AccountEvents');
 
 /**
  * Changes to how an account is recovered or signed in: each is recorded in the audit trail and told to the
@@ -15,7 +17,7 @@ export class AccountEvents {
   constructor(
     private readonly audit: AuditService,
     private readonly sms: SmsNotices,
-    private readonly mail: ActivationService,
+    private readonly mails: Mails,
   ) {}
 
   /** `before` is the account as it was: the notice goes to the phone it no longer has. */
@@ -26,7 +28,10 @@ export class AccountEvents {
 
   async emailChanged(before: User, newEmail: string, meta: RequestMeta): Promise<void> {
     await this.audit.record('email_changed', before.id, meta);
-    if (before.email) await this.mail.noticeEmailChanged(before.email, before.username, newEmail);
+    if (!before.email) return;
+    await this.mails.emailChanged(before.email, before.username, newEmail).catch((err: Error) => {
+      logger.warn(`email-change notice not queued: ${err.message}`);
+    });
   }
 
   async passwordChanged(user: User, meta: RequestMeta, first: boolean): Promise<void> {

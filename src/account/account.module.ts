@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import { IdentitiesModule } from '../identities/identities.module.js';
+import { ActivationModule } from '../activation/activation.module.js';
 import { MailModule } from '../mail/mail.module.js';
 import { WechatModule } from '../oauth/wechat/wechat.module.js';
 import { WeiboModule } from '../oauth/weibo/weibo.module.js';
@@ -23,7 +24,16 @@ import { SessionsController } from './sessions.controller.js';
 
 /** The signed-in user's account: profile, password reset and change, phone, email, sessions, deletion. */
 @Module({
-  imports: [UsersModule, AuthModule, SmsModule, MailModule, IdentitiesModule, WeiboModule, WechatModule],
+  imports: [
+    UsersModule,
+    AuthModule,
+    SmsModule,
+    MailModule,
+    ActivationModule,
+    IdentitiesModule,
+    WeiboModule,
+    WechatModule,
+  ],
   controllers: [MeController, PasswordController, AccountController, SessionsController, ReauthController],
   providers: [
     ProfileService,

@@ -4,7 +4,8 @@ import { Logger } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 import { fail } from '../common/errors/index.js';
 import { loadConfig } from '../config/config.js';
-import { ActivationService } from '../mail/activation.service.js';
+import { ActivationService } from '../activation/activation.service.js';
+import { Mails } from '../mail/mails.js';
 import { UsersService } from '../users/users.service.js';
 import { AccountService } from './account.service.js';
 
@@ -48,14 +49,8 @@ function setup() {
     add: jest.fn(async (job: { template: string; to: string }) => (steps.push(`mail ${job.template} ${job.to}`), {})),
   };
   const store = { issue: jest.fn(async () => 'code') };
-  const activation = new ActivationService(
-    queue as never,
-    loadConfig({}),
-    store as never,
-    {} as never,
-    users,
-    {} as never,
-  );
+  const mails = new Mails(queue as never, loadConfig({}));
+  const activation = new ActivationService(mails, loadConfig({}), store as never, {} as never, users, {} as never);
   const fakes = {
     sms: { verify: jest.fn(async (phone: string) => void steps.push(`verify ${phone}`)) },
     limiter: { hit: jest.fn(async () => ({ allowed: true, count: 1, retryAfter: 1 })) },
@@ -63,7 +58,7 @@ function setup() {
     audit: { record: jest.fn(async (type: string) => void steps.push(`audit ${type}`)) },
   };
   const f = fakes as Record<keyof typeof fakes, never>;
-  const events = new AccountEvents(f.audit as never, notices as never, activation as never);
+  const events = new AccountEvents(f.audit as never, notices as never, mails);
   const service = new AccountService(users, f.sms, activation, f.limiter, f.profiles, events);
   return { service, fakes, repo, row, queue, users, steps };
 }

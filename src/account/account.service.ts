@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { fail, limited } from '../common/errors/index.js';
 import type { RequestMeta } from '../common/request-context.js';
 import { RateLimiter } from '../limits/rate-limiter.js';
-import { ActivationService } from '../mail/activation.service.js';
+import { ActivationService } from '../activation/activation.service.js';
 import { SmsCodeService } from '../sms/sms-code.service.js';
 import type { Profile } from '../users/profile-cache.js';
 import { UsersService } from '../users/users.service.js';

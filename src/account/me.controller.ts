@@ -1,8 +1,9 @@
 import { Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuditService } from '../audit/audit.service.js';
-import { CurrentUser, JwtAuthGuard, type AuthUser } from '../auth/jwt-auth.guard.js';
-import { ActivationService } from '../mail/activation.service.js';
+import { CachedProfile, CurrentUser, JwtAuthGuard, WithCachedProfile, type AuthUser } from '../auth/jwt-auth.guard.js';
+import { ActivationService } from '../activation/activation.service.js';
+import type { Profile } from '../users/profile-cache.js';
 import { ProfileService } from './profile.service.js';
 
 @ApiTags('accounts')
@@ -17,9 +18,10 @@ export class MeController {
   ) {}
 
   @Get()
+  @WithCachedProfile()
   @ApiOperation({ summary: 'The signed-in user' })
-  me(@CurrentUser() user: AuthUser) {
-    return this.profiles.get(user.id);
+  me(@CurrentUser() user: AuthUser, @CachedProfile() cached: Profile | undefined) {
+    return cached ?? this.profiles.get(user.id);
   }
 
   @Get('events')

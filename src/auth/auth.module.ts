@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { createSecretKey } from 'node:crypto';
 import { AppConfig } from '../config/config.js';
-import { MailModule } from '../mail/mail.module.js';
+import { ActivationModule } from '../activation/activation.module.js';
 import { SmsModule } from '../sms/sms.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { RegistrationController, TokensController } from './auth.controller.js';
@@ -45,7 +45,7 @@ const services = [
 
 /** Sign-in, registration, tokens and sessions, password hashing and the one credentials check. */
 @Module({
-  imports: [UsersModule, SmsModule, MailModule],
+  imports: [UsersModule, SmsModule, ActivationModule],
   controllers: [RegistrationController, TokensController],
   providers: [...services, RefreshTokensRepository],
   exports: services,

@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { AppError, fail } from '../common/errors/index.js';
 import type { RequestMeta } from '../common/request-context.js';
-import { ActivationService } from '../mail/activation.service.js';
+import { ActivationService } from '../activation/activation.service.js';
 import { SmsCodeService } from '../sms/sms-code.service.js';
 import { UsersService } from '../users/users.service.js';
 import type { RegisterDto } from './auth.dto.js';

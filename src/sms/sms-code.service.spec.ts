@@ -16,12 +16,15 @@ const phone = () =>
   `+861${3 + Math.floor(Math.random() * 7)}${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`;
 const lastCode = () => box.open(jobs[jobs.length - 1].data.sealedCode);
 
+// A fresh address per run: the per-IP counters of earlier runs live on in this database for an hour.
+const IP = `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.7`;
+
 afterAll(() => redis.quit());
 
 describe('SmsCodeService', () => {
   it('issues a 6-digit code, queues one job keyed by the request id, and stores only an HMAC', async () => {
     const p = phone();
-    const issued = await service.issue(p, '1.2.3.4');
+    const issued = await service.issue(p, IP);
     expect(issued).toEqual({ request_id: expect.stringMatching(/^[0-9a-f]{32}$/), expires_in: 180, resend_in: 60 });
     const job = jobs[jobs.length - 1];
     expect(job.data).toEqual({
@@ -40,7 +43,7 @@ describe('SmsCodeService', () => {
 
   it('lets exactly one of many concurrent requests for a phone through', async () => {
     const p = phone();
-    const results = await Promise.allSettled(Array.from({ length: 20 }, () => service.issue(p, '1.2.3.4')));
+    const results = await Promise.allSettled(Array.from({ length: 20 }, () => service.issue(p, IP)));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
     expect(rejected.reason).toMatchObject({ status: 429, code: 10111 });
@@ -48,7 +51,7 @@ describe('SmsCodeService', () => {
 
   it('verifies and consumes a correct code once', async () => {
     const p = phone();
-    await service.issue(p, '1.2.3.4');
+    await service.issue(p, IP);
     const code = lastCode();
     await expect(service.verify(p, code)).resolves.toBeUndefined();
     await expect(service.verify(p, code)).rejects.toMatchObject({ code: 10112 });
@@ -56,7 +59,7 @@ describe('SmsCodeService', () => {
 
   it('of two concurrent correct submissions exactly one wins', async () => {
     const p = phone();
-    await service.issue(p, '1.2.3.4');
+    await service.issue(p, IP);
     const code = lastCode();
     const results = await Promise.allSettled([service.verify(p, code), service.verify(p, code)]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
@@ -64,7 +67,7 @@ describe('SmsCodeService', () => {
 
   it('kills the code after the configured number of wrong attempts', async () => {
     const p = phone();
-    await service.issue(p, '1.2.3.4');
+    await service.issue(p, IP);
     const code = lastCode();
     const wrong = code === '999999' ? '000000' : '999999';
     for (let i = 0; i < 5; i++) await expect(service.verify(p, wrong)).rejects.toMatchObject({ code: 10112 });
@@ -74,10 +77,10 @@ describe('SmsCodeService', () => {
   it('refuses past the daily cap and releases the cooldown it took', async () => {
     const p = phone();
     for (let i = 0; i < 3; i++) {
-      await service.issue(p, '1.2.3.4');
+      await service.issue(p, IP);
       await redis.del(`sms:cooldown:${p}`);
     }
-    await expect(service.issue(p, '1.2.3.4')).rejects.toMatchObject({ status: 429, reason: 'sms_daily_limit' });
+    await expect(service.issue(p, IP)).rejects.toMatchObject({ status: 429, reason: 'sms_daily_limit' });
     expect(await redis.exists(`sms:cooldown:${p}`)).toBe(0);
   });
 });

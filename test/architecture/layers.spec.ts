@@ -13,6 +13,7 @@ const LAYERS: string[][] = [
   ['account'],
   ['oauth'],
   ['auth'],
+  ['activation'],
   ['captcha', 'mail', 'sms', 'identities'],
   ['limits', 'audit', 'users'],
   ['observability'],

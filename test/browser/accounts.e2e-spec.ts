@@ -4,11 +4,13 @@ import {
   describeBrowser,
   fillForm,
   nextSmsCode,
+  pageShot,
   sendCode,
   smsCount,
   storedRefreshToken,
   useBrowser,
   web,
+  zh,
 } from './browser.js';
 
 const PASSWORD = 'correct horse battery';
@@ -43,14 +45,14 @@ describeBrowser('accounts in the browser', () => {
     // The envelope's `fields` land under their inputs, in Chinese.
     await page.locator('[data-err="username"]', { hasText: '3–20 位' }).waitFor();
     await page.locator('[data-err="phone"]', { hasText: '手机号' }).waitFor();
-    await page.locator('#register-form .msg', { hasText: '请检查填写的内容' }).waitFor();
+    await page.locator('#register-form .msg', { hasText: zh('invalid_parameters') }).waitFor();
 
     // A code was just sent to this phone elsewhere: the API answers 429 10111 with Retry-After.
     await requestCode(user.phone);
     await page.fill('#phone', user.phone);
     const before = await smsCount(user.phone);
     await page.click('.send-code');
-    await page.locator('[data-err="phone"]', { hasText: '验证码发送太频繁' }).waitFor();
+    await page.locator('[data-err="phone"]', { hasText: zh('sms_too_frequent') }).waitFor();
     await page.locator('.send-code:disabled', { hasText: /\d+ 秒后重发/ }).waitFor();
     await page.locator('.send-code:enabled', { hasText: '重新发送' }).waitFor({ timeout: 5000 });
     await page.click('.send-code');
@@ -64,8 +66,8 @@ describeBrowser('accounts in the browser', () => {
       email: user.email,
     });
     await page.click('#register-form button[type="submit"]');
-    await page.locator('[data-err="verify"]', { hasText: '验证码错误' }).waitFor();
-    await page.screenshot({ path: 'test-artifacts/screenshots/accounts--register-form.png', fullPage: true });
+    await page.locator('[data-err="verify"]', { hasText: zh('sms_code_invalid') }).waitFor();
+    await pageShot(page, 'register');
     await page.fill('#verify', code);
     await page.click('#register-form button[type="submit"]');
 
@@ -84,7 +86,8 @@ describeBrowser('accounts in the browser', () => {
     await page.goto(web(''));
     await fillForm(page, '#password-form', { account: user.username, password: 'not the password' });
     await page.click('#password-form button[type="submit"]');
-    await page.locator('#password-form .msg', { hasText: '账号或密码错误' }).waitFor();
+    await page.locator('#password-form .msg', { hasText: zh('invalid_credentials') }).waitFor();
+    await pageShot(page, 'login');
 
     await signInByPassword(user.email);
     await page.reload(); // the access token lived in memory only; the stored refresh token gets a new one
@@ -148,9 +151,10 @@ describeBrowser('accounts in the browser', () => {
 
     await page.goto(link);
     await page.locator('#status', { hasText: `${user.username}，你的邮箱已激活` }).waitFor();
+    await pageShot(page, 'active');
     expect(page.url()).toBe(web('active.html')); // the code left the address bar
     await page.goto(link); // single use
-    await page.locator('#status', { hasText: '激活链接无效' }).waitFor();
+    await page.locator('#status', { hasText: zh('activation_code_invalid') }).waitFor();
     await page.click('#next');
     await page.waitForURL('**/profile.html');
     await page.locator('#email-state', { hasText: '已验证' }).waitFor();

@@ -4,9 +4,10 @@
  * test, a phone-sized viewport, and a screenshot of each test's last page in test-artifacts/screenshots.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { jest } from '@jest/globals';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { MESSAGES, type ErrorReason } from '../../packages/client/src/index.js';
 import { closeClients, fakeCall, newIp, ronglian, stack, until } from '../support/client.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -127,3 +128,28 @@ export async function fillForm(page: Page, form: string, fields: Record<string, 
 export const REFRESH_KEY = 'nest-auth.refresh_token';
 export const storedRefreshToken = (page: Page) =>
   page.evaluate<string | null>(`localStorage.getItem('${REFRESH_KEY}')`);
+
+/** The Chinese text the pages show for a reason: the server's one table, as the SPA reads it. */
+export const zh = (reason: ErrorReason) => MESSAGES[reason]['zh-CN'];
+
+/**
+ * A screenshot of a whole page for the docs: always in test-artifacts/screenshots/pages, and in
+ * docs/screenshots when UPDATE_SCREENSHOTS=1 (so a test run leaves the working tree as it was).
+ */
+export async function pageShot(page: Page, name: string): Promise<void> {
+  mkdirSync(`${SHOTS}/pages`, { recursive: true });
+  const buffer = await page.screenshot({ path: `${SHOTS}/pages/${name}.png`, fullPage: true });
+  if (process.env.UPDATE_SCREENSHOTS === '1') {
+    mkdirSync('docs/screenshots', { recursive: true });
+    writeFileSync(`docs/screenshots/${name}.png`, buffer);
+  }
+}
+
+/** Signs in on the sign-in page by password and waits for the profile. */
+export async function signInAs(page: Page, account: string, password: string): Promise<void> {
+  await page.goto(web(''));
+  await fillForm(page, '#password-form', { account, password });
+  await page.click('#password-form button[type="submit"]');
+  await page.waitForURL('**/profile.html');
+  await page.locator('#details').waitFor();
+}

@@ -1,7 +1,17 @@
 /** Weibo sign-in through the fake's authorize page: both bind choices, unlink, and link while signed in. */
 import { randomInt } from 'node:crypto';
 import { newPhone, newUsername, register, sql } from '../support/client.js';
-import { authorizeAs, describeBrowser, fillForm, sendCode, useBrowser, web, weiboUser } from './browser.js';
+import {
+  authorizeAs,
+  describeBrowser,
+  fillForm,
+  pageShot,
+  sendCode,
+  useBrowser,
+  web,
+  weiboUser,
+  zh,
+} from './browser.js';
 
 const PASSWORD = 'correct horse battery';
 const newUid = () => String(randomInt(3_000_000_000, 3_900_000_000));
@@ -33,7 +43,7 @@ describeBrowser('Weibo in the browser', () => {
     const phone = newPhone();
     const username = newUsername();
     await firstWeiboLogin(uid, '浏览器测试新用户');
-    await page.screenshot({ path: 'test-artifacts/screenshots/weibo--bind-choice.png', fullPage: true });
+    await pageShot(page, 'weibo-callback');
     await page.fill('#phone', phone);
     const code = await sendCode(page, '#new-form', phone);
     await fillForm(page, '#new-form', { verify: code, username, password: PASSWORD, email: `${username}@example.com` });
@@ -53,7 +63,7 @@ describeBrowser('Weibo in the browser', () => {
     await page.click('[data-tab="existing"]');
     await fillForm(page, '#existing-form', { account: account.phone, password: 'wrong password!' });
     await page.click('#existing-form button[type="submit"]');
-    await page.locator('#existing-form .msg', { hasText: '账号或密码错误' }).waitFor();
+    await page.locator('#existing-form .msg', { hasText: zh('invalid_credentials') }).waitFor();
     await page.fill('#bind-password', PASSWORD);
     await page.click('#existing-form button[type="submit"]');
     await page.waitForURL('**/profile.html');
@@ -76,16 +86,18 @@ describeBrowser('Weibo in the browser', () => {
     await page.click('#password-form button[type="submit"]');
     await page.locator('[data-provider="weibo"]', { hasText: '浏览器测试老用户' }).waitFor();
 
-    // The unlink is confirmed, then the password is asked for (a sensitive change needs a fresh proof).
-    const answerDialogs = (dialog: { type(): string; accept(text?: string): Promise<void> }) =>
-      void dialog.accept(dialog.type() === 'prompt' ? PASSWORD : undefined);
-    page.on('dialog', answerDialogs);
+    // The unlink is confirmed, then the reauth dialog asks for the password (a sensitive change needs a fresh proof).
+    page.once('dialog', (dialog) => void dialog.accept());
     await page.click('[data-provider="weibo"] button', { noWaitAfter: true });
+    await page.locator('dialog#reauth').waitFor();
+    await page.fill('#reauth-password', PASSWORD);
+    await page.click('#reauth-form button[type="submit"]');
     await page.locator('#notice', { hasText: '已解除微博绑定' }).waitFor();
     await page.locator('[data-provider="weibo"]', { hasText: '微博：未绑定' }).waitFor();
     expect(await boundTo(existing.uid)).toBeUndefined();
 
-    // "绑定微博": the callback must carry this user's Bearer token, or the API refuses the link (403 10129).
+    // "绑定微博" (the proof just given still holds): the callback must carry this user's Bearer token, or the
+    // API refuses the link (403 10129).
     await page.click('[data-provider="weibo"] button');
     await authorizeAs(page, existing.uid);
     await page.waitForURL('**/profile.html');

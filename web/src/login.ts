@@ -1,25 +1,28 @@
-import { ApiError, api, saveTokens, signedIn, type Tokens } from './api';
-import { reasonText } from './messages';
-import { $, onSubmit, say, smsButton, tabs } from './ui';
-import { goToWeibo } from './weibo';
+import { auth } from './auth';
+import { $, on, onSubmit, reasonText, say, smsButton, tabs } from './ui';
 
-if (signedIn()) location.replace('profile.html');
+if (await auth.isSignedIn()) location.replace('profile.html');
+if (new URLSearchParams(location.search).has('expired')) say($('#weibo-msg'), '登录已失效，请重新登录', 'info');
 
-const done = (tokens: Tokens) => {
-  saveTokens(tokens);
-  location.assign('profile.html');
-};
+const done = () => location.assign('profile.html');
 
 tabs($('#login'));
-const passwordForm = $<HTMLFormElement>('#password-form');
-onSubmit(passwordForm, async (v) => done((await api<Tokens>('POST', '/v1/tokens', v)).data));
+onSubmit($<HTMLFormElement>('#password-form'), async (v) => {
+  await auth.signIn.password({ account: v.account, password: v.password });
+  done();
+});
 
 const smsForm = $<HTMLFormElement>('#sms-form');
 smsButton(smsForm);
-onSubmit(smsForm, async (v) => done((await api<Tokens>('POST', '/v1/tokens/sms', v)).data));
+onSubmit(smsForm, async (v) => {
+  await auth.signIn.sms({ phone: v.phone, verify: v.verify });
+  done();
+});
 
-$('#weibo-login').addEventListener('click', () =>
-  goToWeibo(false).catch((err) =>
-    say($('#weibo-msg'), err instanceof ApiError ? reasonText(err.info) : '出错了', 'error'),
-  ),
-);
+on($('#weibo-login'), 'click', async () => {
+  try {
+    location.assign(await auth.weibo.start());
+  } catch (err) {
+    say($('#weibo-msg'), reasonText(err), 'error');
+  }
+});

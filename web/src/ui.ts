@@ -1,14 +1,24 @@
 /** Small DOM helpers shared by the pages: forms, inline errors from the envelope, the SMS button. */
 import './style.css';
-import { ApiError, api } from './api';
-import { REASON_FIELD, fieldText, reasonText } from './messages';
+import { AuthError, messageFor, type CodeSent } from '@nest-auth-cn/client';
+import { auth } from './auth';
+import { REASON_FIELD, fieldText } from './fields';
 
 export const $ = <T extends HTMLElement = HTMLElement>(selector: string, root: ParentNode = document): T =>
   root.querySelector<T>(selector)!;
 
+/** `addEventListener` for an async handler: its promise is not left floating (the handler reports its own errors). */
+export function on<E extends Event = Event>(
+  target: EventTarget,
+  type: string,
+  handler: (event: E) => Promise<unknown>,
+): void {
+  target.addEventListener(type, (event) => void handler(event as E));
+}
+
 export function values(form: HTMLFormElement): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of new FormData(form)) out[name] = String(value).trim();
+  for (const [name, value] of new FormData(form)) out[name] = typeof value === 'string' ? value.trim() : '';
   return out;
 }
 
@@ -37,26 +47,37 @@ function markField(form: HTMLElement, field: string, text: string): boolean {
   return true;
 }
 
+/** The message for a failure, from the server's one table (packages/client/src/messages.ts), with the wait. */
+export function reasonText(err: unknown): string {
+  if (!(err instanceof AuthError)) return '出错了，请重试';
+  const text = messageFor(err, 'zh-CN');
+  return err.retryAfter && err.status === 429 ? `${text}（${wait(err.retryAfter)}后可重试）` : text;
+}
+
+function wait(seconds: number): string {
+  return seconds < 120 ? `${seconds} 秒` : `${Math.ceil(seconds / 60)} 分钟`;
+}
+
 /** Shows an API failure: `fields` under their inputs, the `reason` in the form's message line. */
 export function showError(form: HTMLElement, err: unknown): void {
   clearErrors(form);
-  if (!(err instanceof ApiError)) {
+  if (!(err instanceof AuthError)) {
     say(messageBox(form), '出错了，请重试', 'error');
     console.error(err);
     return;
   }
-  const { fields = {}, reason } = err.info;
+  const { fields = {}, reason } = err;
   const unplaced = Object.entries(fields).filter(([name, msg]) => !markField(form, name, fieldText(name, msg)));
   const field = REASON_FIELD[reason];
-  const placed = field !== undefined && markField(form, field, reasonText(err.info));
+  const placed = field !== undefined && markField(form, field, reasonText(err));
   const extra = unplaced.map(([name, msg]) => `${name}: ${msg}`).join('；');
-  if (extra) say(messageBox(form), `${reasonText(err.info)}：${extra}`, 'error');
-  else if (!placed) say(messageBox(form), reasonText(err.info), 'error');
+  if (extra) say(messageBox(form), `${reasonText(err)}：${extra}`, 'error');
+  else if (!placed) say(messageBox(form), reasonText(err), 'error');
 }
 
 /** Runs `action` with the form's submit button disabled; errors are shown on the form. */
 export function onSubmit(form: HTMLFormElement, action: (v: Record<string, string>) => Promise<void>): void {
-  form.addEventListener('submit', async (event) => {
+  on(form, 'submit', async (event) => {
     event.preventDefault();
     const button = $<HTMLButtonElement>('button[type="submit"]', form);
     button.disabled = true;
@@ -73,9 +94,12 @@ export function onSubmit(form: HTMLFormElement, action: (v: Record<string, strin
 
 /**
  * "发送验证码" with a visible countdown: `resend_in` from the API (60 s by default), or `Retry-After` when
- * the API says a code was sent too recently (429 10111).
+ * the API says a code was sent too recently (429 10111). `send` defaults to a code for the form's `phone`.
  */
-export function smsButton(form: HTMLFormElement): void {
+export function smsButton(
+  form: HTMLFormElement,
+  send: () => Promise<CodeSent> = () => auth.sms.send(values(form).phone),
+): void {
   const button = $<HTMLButtonElement>('.send-code', form);
   const label = button.textContent ?? '发送验证码';
   const countdown = (seconds: number) => {
@@ -92,16 +116,16 @@ export function smsButton(form: HTMLFormElement): void {
     };
     tick();
   };
-  button.addEventListener('click', async () => {
+  on(button, 'click', async () => {
     clearErrors(form);
     button.disabled = true;
     try {
-      const { data } = await api<{ resend_in?: number }>('POST', '/v1/users/sms/code', { phone: values(form).phone });
+      const sent = await send();
       say(messageBox(form), '验证码已发送，请查收短信', 'ok');
-      countdown(data.resend_in ?? 60);
+      countdown(sent.resend_in ?? 60);
     } catch (err) {
       showError(form, err);
-      const info = err instanceof ApiError ? err.info : undefined;
+      const info = err instanceof AuthError ? err : undefined;
       if (info?.reason === 'sms_too_frequent' && info.retryAfter) countdown(info.retryAfter);
       else button.disabled = false;
       if (!button.disabled) button.textContent = label;
@@ -127,4 +151,17 @@ export function tabs(root: HTMLElement): void {
         .forEach((p) => (p.hidden = p.dataset.panel !== button.dataset.tab));
     }),
   );
+}
+
+/** Local date and time, 24-hour. */
+export const when = (iso: string): string => new Date(iso).toLocaleString('zh-CN', { hour12: false });
+
+/** Sends signed-out visitors to the sign-in page; resolves once this page may render. */
+export async function requireSignIn(): Promise<void> {
+  const leaving = () => new Promise<never>(() => undefined); // the page is going away
+  if (!(await auth.isSignedIn())) {
+    location.replace('index.html');
+    return leaving();
+  }
+  if (!(await auth.accessToken())) return leaving(); // refresh refused: onSignedOut is on its way to sign-in
 }

@@ -1,16 +1,11 @@
-import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger } from '@nestjs/common';
-import type { JobOptions, Queue } from 'bull';
-import { randomUUID } from 'node:crypto';
 import { AuditService } from '../audit/audit.service.js';
 import { AppConfig } from '../config/config.js';
-import { MAIL_QUEUE } from '../infra/queues.js';
 import { RateLimiter } from '../limits/rate-limiter.js';
+import { Mails } from '../mail/mails.js';
 import type { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import { ActivationStore } from './activation.store.js';
-import type { MailJob } from './mail-job.js';
-import { maskEmail } from './mailer.js';
 import { fail, limited } from '../common/errors/index.js';
 
 const CODE_FORMAT = /^[A-Za-z0-9_-]{43}$/;
@@ -20,7 +15,7 @@ const logger = new Logger('Activation');
 @Injectable()
 export class ActivationService {
   constructor(
-    @InjectQueue(MAIL_QUEUE) private readonly queue: Queue<MailJob>,
+    private readonly mails: Mails,
     private readonly config: AppConfig,
     private readonly store: ActivationStore,
     private readonly limiter: RateLimiter,
@@ -42,17 +37,6 @@ export class ActivationService {
   /** For flows whose change stands either way: a mail that could not be queued is asked for again later. */
   async sendActivationQuietly(userId: string): Promise<void> {
     await this.sendActivation(userId).catch((err: Error) => logger.warn(`activation mail not queued: ${err.message}`));
-  }
-
-  /**
-   * Tells the old address that the account moved to another one. A notice that cannot be queued is logged
-   * and counted, never a failed change.
-   */
-  async noticeEmailChanged(oldEmail: string, username: string, newEmail: string): Promise<void> {
-    const job: MailJob = { template: 'email_changed', to: oldEmail, username, newEmail: maskEmail(newEmail) };
-    await this.queue.add(job, this.jobOptions()).catch((err: Error) => {
-      logger.warn(`email-change notice not queued: ${err.message}`);
-    });
   }
 
   /** The pending code and cooldown of a deleted account. */
@@ -87,18 +71,6 @@ export class ActivationService {
   private async queueMail(user: User, email: string): Promise<void> {
     const { activationTtlSeconds, resendCooldownSeconds } = this.config.mail;
     const code = await this.store.issue({ userId: user.id, email }, activationTtlSeconds, resendCooldownSeconds);
-    await this.queue.add({ template: 'activation', to: email, username: user.username, code }, this.jobOptions());
-  }
-
-  private jobOptions(): JobOptions {
-    const { retryAttempts, retryDelayMs } = this.config.mail;
-    return {
-      jobId: randomUUID(),
-      attempts: retryAttempts,
-      backoff: { type: 'exponential', delay: retryDelayMs },
-      removeOnComplete: true,
-      // Failed mails stay visible (in the failed set and the queue dashboard), up to this many.
-      removeOnFail: 1000,
-    };
+    await this.mails.activation(email, user.username, code);
   }
 }
