@@ -18,6 +18,8 @@ const common = {
 };
 export default {
   testTimeout: 30000,
+  // The contract spec checks the answers the other e2e specs recorded, so it runs last.
+  testSequencer: '<rootDir>/test/support/contract-last.sequencer.mjs',
   projects: [
     {
       ...common,

@@ -10,6 +10,7 @@ import { ConfigModule } from './config/config.module.js';
 import { HealthModule } from './health/health.module.js';
 import { Cache } from './infra/cache.js';
 import { DatabaseModule } from './database/database.module.js';
+import { createRootLogger } from './observability/logger.js';
 import { BullRoot } from './infra/queues.js';
 import { RedisModule } from './infra/redis.module.js';
 import { LimitsModule } from './limits/limits.module.js';
@@ -31,7 +32,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         RedisModule,
-        DatabaseModule,
+        DatabaseModule.forRoot(createRootLogger(config, 'api')),
         BullRoot,
         Cache,
         Jwt,

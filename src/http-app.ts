@@ -1,11 +1,12 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module.js';
 import { renderError } from './common/error-envelope.js';
+import { createApiDocument } from './common/openapi/document.js';
 import { TrustedProxies } from './limits/trusted-proxies.js';
 import { securityHeaders } from './common/security-headers.js';
 import { parseJsonBody } from './common/json-body.js';
@@ -30,7 +31,7 @@ export async function createHttpApp(config: AppConfig): Promise<NestFastifyAppli
   installRequestHooks(fastify, app.get(Metrics), config.logLevel === 'debug' ? logger : null);
   app.enableCors({ origin: config.corsOrigins, credentials: false, maxAge: 600 });
   await mountQueueBoard(app, config);
-  setupDocs(app);
+  setupDocs(app, config);
   await serveWeb(app, config); // the built SPA (web/) on this origin: README, "Web frontend"
   return app;
 }
@@ -88,12 +89,6 @@ function installRequestHooks(fastify: FastifyInstance, metrics: Metrics, debugLo
   });
 }
 
-function setupDocs(app: NestFastifyApplication): void {
-  const doc = new DocumentBuilder()
-    .setTitle('nest-auth-cn')
-    .setDescription('Accounts, SMS codes, tokens, Weibo and WeChat sign-in. Envelope: {code, data} / {code, error}.')
-    .setVersion('1')
-    .addBearerAuth()
-    .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs-json' });
+function setupDocs(app: NestFastifyApplication, config: AppConfig): void {
+  SwaggerModule.setup('docs', app, () => createApiDocument(app, config.publicUrl), { jsonDocumentUrl: 'docs-json' });
 }

@@ -14,7 +14,11 @@ export class PasswordResetDto {
 }
 
 export class PasswordChangeDto {
-  @ApiPropertyOptional({ description: 'the current password; omitted only by an account that has none yet' })
+  @ApiPropertyOptional({
+    description: 'the current password; omitted only by an account that has none yet',
+    minLength: 1,
+    maxLength: 128,
+  })
   @IfPresent()
   @IsString()
   @Length(1, 128)
@@ -44,7 +48,7 @@ export class ProfileUpdateDto {
 
 /** One proof: the password, or an SMS code sent to the account's phone. */
 export class AccountDeletionDto {
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ minLength: 1, maxLength: 128 })
   @IfPresent()
   @IsString()
   @Length(1, 128)
@@ -58,7 +62,7 @@ export class AccountDeletionDto {
 
 /** Exactly one proof of the owner (docs/security.md "Step-up re-authentication"). */
 export class ReauthDto {
-  @ApiPropertyOptional({ description: "the account's password" })
+  @ApiPropertyOptional({ description: "the account's password", minLength: 1, maxLength: 128 })
   @IfPresent()
   @IsString()
   @Length(1, 128)
@@ -69,7 +73,11 @@ export class ReauthDto {
   @IsSmsCode()
   verify?: string;
 
-  @ApiPropertyOptional({ description: "a fresh wx.login code of this account's own WeChat identity" })
+  @ApiPropertyOptional({
+    description: "a fresh wx.login code of this account's own WeChat identity",
+    minLength: 1,
+    maxLength: 256,
+  })
   @IfPresent()
   @IsString()
   @Length(1, 256)

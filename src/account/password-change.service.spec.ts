@@ -125,6 +125,20 @@ describe('PasswordChangeService', () => {
     expect(fakes.audit.record).toHaveBeenCalledWith('password_changed', 'u1', meta, { first: true });
   });
 
+  it.each(['password1', 'my xiaoming secret'])(
+    'refuses %s (common, or holding the username) before the old password is checked or anything is hashed',
+    async (password) => {
+      const { service, fakes, db } = setup();
+      await expect(service.change(auth, { old_password: 'old password', password }, meta)).rejects.toMatchObject({
+        code: 10100,
+        extra: { fields: { password: expect.any(String) } },
+      });
+      expect(fakes.credentials.assertPassword).not.toHaveBeenCalled();
+      expect(fakes.hasher.hash).not.toHaveBeenCalled();
+      expect(db.transaction).not.toHaveBeenCalled();
+    },
+  );
+
   it('answers 401 when the account is gone', async () => {
     const { service, qb } = setup();
     qb.getOne.mockResolvedValueOnce(null);

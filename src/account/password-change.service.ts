@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { SignedIn } from '../auth/auth.service.js';
 import { CredentialsService } from '../auth/credentials.service.js';
 import type { AuthUser } from '../auth/jwt-auth.guard.js';
+import { checkPassword } from '../auth/password-policy.js';
 import { PasswordHasher } from '../auth/password.hasher.js';
 import { SessionsService } from '../auth/sessions.service.js';
 import { TokensService } from '../auth/tokens.service.js';
@@ -28,12 +29,15 @@ export class PasswordChangeService {
 
   async change(auth: AuthUser, dto: PasswordChangeDto, meta: RequestMeta): Promise<SignedIn> {
     const user = await this.users.require(auth.id);
+    // Before the old password is checked: a refused new one costs no hash and no login attempt.
+    const weak = checkPassword(dto.password, user);
+    if (weak) throw invalid({ password: weak });
     const hadPassword = Boolean(user.passwordHash);
     if (hadPassword) {
       if (dto.old_password === undefined) throw invalid({ old_password: 'is required to change an existing password' });
       await this.credentials.assertPassword(user, user.username, dto.old_password, meta.ip);
     }
-    const passwordHash = await this.hasher.hash(dto.password);
+    const passwordHash = await this.hasher.hash(dto.password, meta.signal);
     const { pair, ended } = await this.users.transaction(async (m) => {
       await this.users.setPassword(user.id, passwordHash, m);
       const ended = await this.sessions.endAll(user.id, null, m);

@@ -71,13 +71,34 @@ function setup() {
 }
 
 describe('PasswordResetService', () => {
-  it('verifies the code, hashes, then replaces the hash and ends every session in one transaction, their access tokens after it', async () => {
+  it('refuses a common password or one holding the phone before anything is counted or spent', async () => {
+    for (const password of ['password123', 'x13800138000x']) {
+      const { service, steps, counts } = setup();
+      await expect(service.reset({ ...dto, password }, meta)).rejects.toMatchObject({
+        code: 10100,
+        extra: { fields: { password: expect.any(String) } },
+      });
+      expect(steps).toEqual([]);
+      expect(counts.size).toBe(0);
+    }
+  });
+
+  it("refuses a password holding the account's username only after the code proved the phone, before the hash", async () => {
+    const { service, fakes, steps } = setup();
+    await expect(service.reset({ ...dto, password: 'my xiaoming pass' }, meta)).rejects.toMatchObject({
+      code: 10100,
+    });
+    expect(steps).toEqual(['verify', 'lookup']);
+    expect(fakes.hasher.hash).not.toHaveBeenCalled();
+  });
+
+  it('verifies the code, looks the account up, hashes, then replaces the hash and ends every session in one transaction, their access tokens after it', async () => {
     const { service, fakes, steps } = setup();
     await service.reset(dto, meta);
     expect(steps).toEqual([
       'verify',
-      'hash',
       'lookup',
+      'hash',
       'begin',
       'update {"id":"u1"} passwordHash',
       'invalidate',
@@ -92,7 +113,7 @@ describe('PasswordResetService', () => {
     const { service, repo, db, steps } = setup();
     repo.findOneBy.mockImplementationOnce(async () => (steps.push('lookup'), null));
     await expect(service.reset(dto, meta)).rejects.toEqual(fail('sms_code_invalid'));
-    expect(steps).toEqual(['verify', 'hash', 'lookup']);
+    expect(steps).toEqual(['verify', 'lookup', 'hash']);
     expect(db.transaction).not.toHaveBeenCalled();
   });
 

@@ -22,11 +22,11 @@ export class ReauthService {
     private readonly audit: AuditService,
   ) {}
 
-  /** A code to the account's current phone, limited like every code request. */
-  async sendCode(auth: AuthUser, ip: string): Promise<IssuedCode> {
+  /** A code to the account's current phone, limited (and captcha-guarded) like every code request. */
+  async sendCode(auth: AuthUser, ip: string, captcha?: string): Promise<IssuedCode> {
     const user = await this.users.require(auth.id);
     if (!user.phone) throw fail('phone_missing');
-    return this.sms.issue(user.phone, ip);
+    return this.sms.issue(user.phone, ip, captcha);
   }
 
   async reauthenticate(auth: AuthUser, dto: ReauthDto, meta: RequestMeta) {

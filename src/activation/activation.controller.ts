@@ -1,5 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ApiOk, ApiOp } from '../common/openapi/api-docs.js';
+import { ActivatedView } from './activation.responses.js';
 import { ActivationService } from './activation.service.js';
 
 @ApiTags('accounts')
@@ -9,7 +11,9 @@ export class ActivationController {
 
   @Get('activation')
   @ApiQuery({ name: 'code', description: 'the code from the activation link' })
-  @ApiOperation({ summary: 'Verify the email address with the code from the activation mail (single use)' })
+  @ApiOp('activateEmail', 'Verify the email address with the code from the activation mail (single use)')
+  @ApiOk(ActivatedView)
+  @ApiErrors('invalid_parameters', 'activation_code_invalid')
   activate(@Query('code') code: string | undefined) {
     return this.activation.activate(code);
   }

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { RequestMeta } from '../common/request-context.js';
+import { onReplica } from '../database/replica.js';
 import { SecurityEvent, type SecurityEventType } from './security-event.entity.js';
 
 export interface EventView {
@@ -40,9 +41,9 @@ export class AuditService {
   }
 
   async recent(userId: string, limit = 50): Promise<EventView[]> {
-    const rows = await this.db
-      .getRepository(SecurityEvent)
-      .find({ where: { userId }, order: { createdAt: 'DESC' }, take: limit });
+    const rows = await onReplica(this.db, (m) =>
+      m.find(SecurityEvent, { where: { userId }, order: { createdAt: 'DESC' }, take: limit }),
+    );
     return rows.map((e) => ({
       type: e.type,
       at: e.createdAt.toISOString(),

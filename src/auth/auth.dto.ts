@@ -11,12 +11,12 @@ export class RegisterDto {
 }
 
 export class PasswordLoginDto {
-  @ApiProperty({ description: 'username, phone or email' })
+  @ApiProperty({ description: 'username, phone or email', minLength: 1, maxLength: 254 })
   @IsString()
   @Length(1, 254)
   account: string;
 
-  @ApiProperty()
+  @ApiProperty({ minLength: 1, maxLength: 128 })
   @IsString()
   @Length(1, 128)
   password: string;
@@ -28,7 +28,7 @@ export class SmsLoginDto {
 }
 
 export class RefreshDto {
-  @ApiProperty()
+  @ApiProperty({ minLength: 10, maxLength: 200 })
   @IsString()
   @Length(10, 200)
   refresh_token: string;

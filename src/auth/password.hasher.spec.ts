@@ -1,3 +1,4 @@
+import { renderError } from '../common/error-envelope.js';
 import { AppError } from '../common/errors/index.js';
 import { loadConfig } from '../config/config.js';
 import { PasswordHasher } from './password.hasher.js';
@@ -29,6 +30,10 @@ describe('PasswordHasher', () => {
     const refused = (results[2] as PromiseRejectedResult).reason as AppError;
     expect(refused).toMatchObject({ status: 503, reason: 'server_busy' });
     expect(refused.extra.retryAfter).toBeGreaterThanOrEqual(1);
+    const rendered = renderError(refused, 'en');
+    expect(rendered.status).toBe(503);
+    expect(rendered.headers['retry-after']).toMatch(/^[1-9]\d*$/);
+    expect(rendered.body).toEqual({ code: 10134, error: { reason: 'server_busy', message: expect.any(String) } });
   });
 
   it('skips a queued verification whose client went away', async () => {

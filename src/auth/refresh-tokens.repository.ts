@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { fail } from '../common/errors/index.js';
 import { PG, pgFailure } from '../database/pg-error.js';
+import { onReplica } from '../database/replica.js';
 import { RefreshToken } from './refresh-token.entity.js';
 
 export interface NewRefreshToken {
@@ -121,6 +122,7 @@ export class RefreshTokensRepository {
   }
 
   listLive(userId: string): Promise<SessionRow[]> {
-    return this.db.query(LIST, [userId]) as Promise<SessionRow[]>;
+    // The session list may lag by a moment: a replica serves it when there is one (docs/scale-out.md).
+    return onReplica(this.db, (m) => m.query(LIST, [userId])) as Promise<SessionRow[]>;
   }
 }

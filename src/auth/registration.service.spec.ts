@@ -64,6 +64,22 @@ function setup() {
 }
 
 describe('RegistrationService', () => {
+  it.each([
+    ['common', 'iloveyou'],
+    ['holding the username', 'XiaoMing2024!'],
+    ['holding the phone', 'p13800138000'],
+    ["holding the email's name", 'xxxxexample rocks'],
+  ])('refuses a password %s with 400 fields.password before any code is spent', async (_what, password) => {
+    const { service, fakes, steps } = setup();
+    const email = 'xxxxexample@example.com';
+    await expect(service.register({ ...dto, email, password }, meta)).rejects.toMatchObject({
+      code: 10100,
+      extra: { fields: { password: expect.any(String) } },
+    });
+    expect(steps).toEqual([]);
+    expect(fakes.sms.verify).not.toHaveBeenCalled();
+  });
+
   it('checks the username, spends the code, checks phone and email, hashes, creates, then mails, records, signs in', async () => {
     const { service, fakes, steps, rows } = setup();
     await expect(service.register(dto, meta)).resolves.toBe(signedIn);

@@ -1,13 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
-import { AppError, fail } from '../common/errors/index.js';
+import { AppError, fail, invalid } from '../common/errors/index.js';
 import type { RequestMeta } from '../common/request-context.js';
 import { ActivationService } from '../activation/activation.service.js';
 import { SmsCodeService } from '../sms/sms-code.service.js';
 import { UsersService } from '../users/users.service.js';
 import type { RegisterDto } from './auth.dto.js';
 import { AuthService, type SignedIn } from './auth.service.js';
+import { checkPassword } from './password-policy.js';
 import { PasswordHasher } from './password.hasher.js';
 
 /** Something created together with the account, in its transaction (a Weibo identity). */
@@ -33,11 +34,14 @@ export class RegistrationService {
   ) {}
 
   async register(dto: RegisterDto, meta: RequestMeta, link?: AccountLink): Promise<SignedIn> {
+    // Everything it checks came with the request: refused before a code is spent (docs/passwords.md).
+    const weak = checkPassword(dto.password, { username: dto.username, phone: dto.phone, email: dto.email });
+    if (weak) throw invalid({ password: weak });
     // Usernames are public; whether a phone or email is registered is told only to whoever proved the phone.
     await this.users.assertAvailable({ username: dto.username });
     await this.sms.verify(dto.phone, dto.verify);
     await this.users.assertAvailable({ phone: dto.phone, email: dto.email });
-    const passwordHash = await this.hasher.hash(dto.password);
+    const passwordHash = await this.hasher.hash(dto.password, meta.signal);
     await link?.claim();
     const user = await this.inOneTransaction(Boolean(link), async (manager) => {
       const created = await this.users.create(

@@ -1,16 +1,15 @@
+import { createHmac } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { createChallenge, randomInt, verifySolution, type Challenge, type Solution } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/pbkdf2';
-import { createHmac } from 'node:crypto';
 import { AppConfig } from '../config/config.js';
-import type { CaptchaVerifier } from './captcha-verifier.js';
+import { CAPTCHA_MAX_CHARS, type CaptchaVerifier } from './captcha-verifier.js';
 import { SpentCaptchas } from './spent-captchas.store.js';
 
 export const ALTCHA_ALGORITHM = 'PBKDF2/SHA-256';
 export const CHALLENGE_TTL_SECONDS = 300;
 /** The solver tries counters from 0 up to the secret one: on average 1,500 key derivations (docs/captcha.md). */
 export const COUNTER_RANGE = [1000, 2000] as const;
-const MAX_PAYLOAD_CHARS = 4096;
 
 /**
  * ALTCHA proof of work, v2 format, in its deterministic mode: the server picks the counter, so every client
@@ -62,7 +61,7 @@ export class AltchaVerifier implements CaptchaVerifier {
 }
 
 function decode(payload: string): { challenge: Challenge; solution: Solution } | null {
-  if (typeof payload !== 'string' || payload.length > MAX_PAYLOAD_CHARS) return null;
+  if (typeof payload !== 'string' || payload.length > CAPTCHA_MAX_CHARS) return null;
   try {
     const value = JSON.parse(Buffer.from(payload, 'base64').toString('utf8')) as unknown;
     const { challenge, solution } = (value ?? {}) as { challenge?: Challenge; solution?: Solution };

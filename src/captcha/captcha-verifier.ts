@@ -9,4 +9,7 @@ export interface CaptchaVerifier {
   verify(payload: string): Promise<boolean>;
 }
 
+/** The longest `captcha` field a route accepts; a longer one is a 400 before any work. */
+export const CAPTCHA_MAX_CHARS = 4096;
+
 export const CAPTCHA_VERIFIER = Symbol('CAPTCHA_VERIFIER');

@@ -1,14 +1,35 @@
+import type { ServerResponse } from 'node:http';
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 export interface RequestMeta {
   ip: string;
   userAgent: string | null;
+  /** Fires when the client goes away before its answer was sent: queued work for it may be skipped. */
+  signal?: AbortSignal;
 }
 
-/** Client IP (from X-Forwarded-For only when TRUST_PROXY hops are configured) and user agent. */
+/** Client IP (from X-Forwarded-For only through trusted proxies, docs/abuse.md), user agent, client-gone signal. */
 export const ReqMeta = createParamDecorator((_: unknown, ctx: ExecutionContext): RequestMeta => {
   const request = ctx.switchToHttp().getRequest<FastifyRequest>();
+  const reply = ctx.switchToHttp().getResponse<FastifyReply | undefined>();
   const ua = request.headers['user-agent'];
-  return { ip: request.ip, userAgent: typeof ua === 'string' ? ua.slice(0, 512) : null };
+  return {
+    ip: request.ip,
+    userAgent: typeof ua === 'string' ? ua.slice(0, 512) : null,
+    signal: reply?.raw ? clientGoneSignal(reply.raw) : undefined,
+  };
 });
+
+/**
+ * Fires when the client goes away before its answer was sent, so queued work for it can be skipped
+ * (WorkQueue). The response's `close` tells: the request's own `close` already fires once its body is read.
+ * With Fastify: `clientGoneSignal(reply.raw)`.
+ */
+export function clientGoneSignal(res: ServerResponse): AbortSignal {
+  const controller = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  return controller.signal;
+}

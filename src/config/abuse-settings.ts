@@ -24,6 +24,10 @@ export interface AbuseSettings {
   /** SMS code requests per hour per IPv4 /24 or IPv6 /48, and for the whole site. */
   smsNetHourlyCap: number;
   smsGlobalHourlyCap: number;
+  /** Wrong SMS codes per phone, across codes, before every verification for it is locked for the window. */
+  smsVerify: { maxFailures: number; windowSeconds: number };
+  /** `POST /v1/users/wechat/login` per IP bucket per hour, counted before WeChat is asked. */
+  wechatLoginIpHourlyCap: number;
   hashing: {
     /** argon2 hashes computed at once; the rest wait in a queue of at most `maxQueue`. */
     concurrency: number;
@@ -58,6 +62,11 @@ export function abuseSettings(r: Reader, prod: boolean, otherSecrets: Record<str
     trustedProxies: trustProxy(r, prod),
     smsNetHourlyCap: r.int('SMS_NET_HOURLY_CAP', 100, 1, 10_000_000),
     smsGlobalHourlyCap: r.int('SMS_GLOBAL_HOURLY_CAP', 10_000, 1, 100_000_000),
+    smsVerify: {
+      maxFailures: r.int('SMS_VERIFY_MAX_FAILURES', 20, 1, 10_000),
+      windowSeconds: r.int('SMS_VERIFY_WINDOW', 86_400, 60, 30 * 86_400),
+    },
+    wechatLoginIpHourlyCap: r.int('WECHAT_LOGIN_IP_HOURLY_CAP', 200, 1, 10_000_000),
     hashing: {
       concurrency,
       maxQueue: r.int('ARGON2_MAX_QUEUE', 64, 0, 100_000),

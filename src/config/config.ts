@@ -5,6 +5,25 @@
 import { abuseSettings, type AbuseSettings } from './abuse-settings.js';
 import { parseEnv, type Reader } from './env-reader.js';
 
+export type RedisMode = 'standalone' | 'sentinel' | 'cluster';
+export interface HostPort {
+  host: string;
+  port: number;
+}
+/** Where one Redis role (commands and cache, or queues) lives; see docs/scale-out.md. */
+export interface RedisTopology {
+  mode: RedisMode;
+  /** standalone only */
+  url: string;
+  /** sentinel only */
+  sentinels: HostPort[];
+  sentinelName: string;
+  /** cluster only: seed nodes */
+  nodes: HostPort[];
+  password?: string;
+  tls: boolean;
+}
+
 export type NodeEnv = 'development' | 'production' | 'test';
 
 export class AppConfig {
@@ -44,6 +63,8 @@ export class AppConfig {
   trustedProxies: AbuseSettings['trustedProxies'];
   smsNetHourlyCap: number;
   smsGlobalHourlyCap: number;
+  smsVerify: AbuseSettings['smsVerify'];
+  wechatLoginIpHourlyCap: number;
   hashing: AbuseSettings['hashing'];
   sms: {
     driver: SmsDriver;
@@ -92,6 +113,19 @@ export class AppConfig {
   };
   /** AES-256-GCM keys by version for provider tokens at rest; `current` encrypts, all decrypt. */
   encryption: { current: number; keys: Record<number, Buffer> };
+  /** Commands, limits and the cache (`url` is `redisUrl`). */
+  redis: RedisTopology;
+  /** Bull's queues: the main Redis unless QUEUE_REDIS_URL or QUEUE_REDIS_MODE says otherwise. */
+  queueRedis: RedisTopology;
+  db: {
+    /** Read replicas for lag-tolerant reads only (session lists, security events). */
+    replicaUrls: string[];
+    poolMax: number;
+    /** 0: no timeout. */
+    statementTimeoutMs: number;
+  };
+  /** The API's public base URL: the `servers` entry of the OpenAPI document (docs/api.md). */
+  publicUrl: string;
 }
 
 // ---- SMS providers (docs/providers/*.md) ----
@@ -159,6 +193,7 @@ function build(r: Reader): AppConfig {
   const abuse = abuseSettings(r, prod, { JWT_SECRET: jwtSecret, SMS_CODE_SECRET: smsCodeSecret });
 
   return Object.freeze({
+    ...scaleOut(r),
     env,
     host: r.str('HOST', '0.0.0.0'),
     port,
@@ -237,6 +272,7 @@ function build(r: Reader): AppConfig {
       retryAttempts: r.int('MAIL_RETRY_ATTEMPTS', 5, 1, 20),
       retryDelayMs: r.int('MAIL_RETRY_DELAY_MS', 5000, 10, 600000),
     },
+    publicUrl: r.url('PUBLIC_URL', `http://127.0.0.1:${port}`).replace(/\/+$/, ''),
   });
 }
 
@@ -320,4 +356,61 @@ function adminPassword(r: Reader, prod: boolean): string {
   if (prod && value && (PLACEHOLDER.test(value) || value.length < 12))
     r.fail('ADMIN_PASSWORD', 'must be at least 12 characters and not a placeholder');
   return value;
+}
+
+/** The Redis and PostgreSQL topology (docs/scale-out.md); standalone Redis and one PostgreSQL by default. */
+function scaleOut(r: Reader): Pick<AppConfig, 'redis' | 'queueRedis' | 'db'> {
+  const shared = { password: r.str('REDIS_PASSWORD', '') || undefined, tls: r.bool('REDIS_TLS', false) };
+  const mode = r.oneOf('REDIS_MODE', ['standalone', 'sentinel', 'cluster'] as const, 'standalone');
+  const sentinels = hostPorts(r, 'REDIS_SENTINELS', 26379, mode === 'sentinel');
+  const sentinelName = r.str('REDIS_SENTINEL_NAME', 'mymaster');
+  const redis: RedisTopology = {
+    mode,
+    url: r.str('REDIS_URL', 'redis://127.0.0.1:6379').replace(/\/+$/, ''), // validated as redisUrl
+    sentinels,
+    sentinelName,
+    nodes: hostPorts(r, 'REDIS_NODES', 6379, mode === 'cluster'),
+    ...shared,
+  };
+  const queueUrl = r.optionalUrl('QUEUE_REDIS_URL');
+  const queueMode = r.oneOf('QUEUE_REDIS_MODE', ['standalone', 'sentinel'] as const, 'standalone');
+  if (queueMode === 'sentinel' && !sentinels.length)
+    r.fail('REDIS_SENTINELS', 'is required when QUEUE_REDIS_MODE=sentinel');
+  const ownQueues = queueUrl !== undefined || r.str('QUEUE_REDIS_MODE', '') !== '';
+  const queueRedis: RedisTopology = ownQueues
+    ? {
+        ...redis,
+        mode: queueMode,
+        url: queueUrl ?? redis.url,
+        sentinelName: r.str('QUEUE_REDIS_SENTINEL_NAME', sentinelName),
+        nodes: [],
+      }
+    : redis;
+  const replicaUrls = r.list('DATABASE_REPLICA_URLS', []);
+  for (const url of replicaUrls)
+    if (!URL.canParse(url)) r.fail('DATABASE_REPLICA_URLS', `has an entry that is not a URL`);
+  return {
+    redis,
+    queueRedis,
+    db: {
+      replicaUrls,
+      poolMax: r.int('DB_POOL_MAX', 20, 1, 1000),
+      statementTimeoutMs: r.int('DB_STATEMENT_TIMEOUT_MS', 0, 0, 3_600_000),
+    },
+  };
+}
+
+/** `host:port,host:port`; a missing port takes `defaultPort`. */
+function hostPorts(r: Reader, name: string, defaultPort: number, required: boolean): HostPort[] {
+  const entries = r.list(name, []);
+  if (required && !entries.length) r.fail(name, 'is required for this REDIS_MODE (host:port,host:port…)');
+  return entries.flatMap((entry) => {
+    const match = /^(\[[^\]]+\]|[^:]+)(?::(\d{1,5}))?$/.exec(entry);
+    const port = Number(match?.[2] ?? defaultPort);
+    if (!match || port < 1 || port > 65535) {
+      r.fail(name, `entry "${entry}" must be host:port`);
+      return [];
+    }
+    return [{ host: match[1].replace(/^\[|\]$/g, ''), port }];
+  });
 }

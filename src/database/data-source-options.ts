@@ -1,4 +1,5 @@
 import type { DataSourceOptions } from 'typeorm';
+import type { Logger as TypeOrmLogger } from 'typeorm';
 import type { AppConfig } from '../config/config.js';
 import { entities } from '../entities.js';
 import { Accounts1763856000000 } from './migrations/1763856000000-Accounts.js';
@@ -7,6 +8,7 @@ import { SecurityEvents1763856200000 } from './migrations/1763856200000-Security
 import { Profile1763856300000 } from './migrations/1763856300000-Profile.js';
 import { SessionStart1764460800000 } from './migrations/1764460800000-SessionStart.js';
 import { ForgetWechatSessionKeys1764460900000 } from './migrations/1764460900000-ForgetWechatSessionKeys.js';
+import { VerifiedEmailUnique1764547200000 } from './migrations/1764547200000-VerifiedEmailUnique.js';
 
 export const migrations = [
   Accounts1763856000000,
@@ -15,18 +17,39 @@ export const migrations = [
   Profile1763856300000,
   SessionStart1764460800000,
   ForgetWechatSessionKeys1764460900000,
+  VerifiedEmailUnique1764547200000,
 ];
 
-/** Shared by the app and the TypeORM CLI. Schema changes only ever come from `migrations`. */
-export function dataSourceOptions(config: AppConfig): DataSourceOptions {
+/**
+ * Shared by the app and the TypeORM CLI. Schema changes only ever come from `migrations`. With
+ * DATABASE_REPLICA_URLS every query still goes to the primary unless a caller asks for a replica
+ * (`onReplica`, docs/scale-out.md). Nothing here relies on session state or named prepared statements, so
+ * it also runs behind PgBouncer in transaction mode.
+ */
+export function dataSourceOptions(config: AppConfig, logger?: TypeOrmLogger): DataSourceOptions {
+  const pool = {
+    // PGlite is single-connection underneath; one pooled client keeps its transactions correct.
+    max: config.databaseEmbedded ? 1 : config.db.poolMax,
+    connectionTimeoutMillis: 5000,
+    ...(config.db.statementTimeoutMs ? { statement_timeout: config.db.statementTimeoutMs } : {}),
+  };
+  const replicas = config.databaseEmbedded ? [] : config.db.replicaUrls;
   return {
     type: 'postgres',
-    url: config.databaseUrl,
+    ...(replicas.length
+      ? {
+          replication: {
+            master: { url: config.databaseUrl },
+            slaves: replicas.map((url) => ({ url })),
+            defaultMode: 'master',
+          },
+        }
+      : { url: config.databaseUrl }),
     entities,
     migrations,
     synchronize: false,
     uuidExtension: 'pgcrypto',
-    // PGlite is single-connection underneath; one pooled client keeps its transactions correct.
-    extra: { max: config.databaseEmbedded ? 1 : 20, connectionTimeoutMillis: 5000 },
+    extra: pool,
+    ...(logger ? { logger, logging: ['error', 'warn', 'migration'] } : {}),
   };
 }

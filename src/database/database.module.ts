@@ -1,19 +1,25 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import type { Logger } from 'pino';
 import { AppConfig } from '../config/config.js';
 import { dataSourceOptions } from './data-source-options.js';
+import { QueryLogger } from './query-logger.js';
 
-/** The one TypeORM data source. Outside production, pending migrations run at start. */
-@Module({
-  imports: [
-    TypeOrmModule.forRootAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({
-        ...dataSourceOptions(config),
-        migrationsRun: config.env !== 'production',
-        logging: ['error', 'migration'],
-      }),
-    }),
-  ],
-})
-export class DatabaseModule {}
+/** The one TypeORM data source, logging through the service's logger. Outside production, pending migrations run at start. */
+@Module({})
+export class DatabaseModule {
+  static forRoot(logger: Logger): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          inject: [AppConfig],
+          useFactory: (config: AppConfig) => ({
+            ...dataSourceOptions(config, new QueryLogger(logger)),
+            migrationsRun: config.env !== 'production',
+          }),
+        }),
+      ],
+    };
+  }
+}

@@ -5,9 +5,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue } from 'bull';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
+import { fail } from '../common/errors/index.js';
+import { ApiErrors, ApiOk, ApiOp } from '../common/openapi/api-docs.js';
 import { SMS_QUEUE } from '../infra/queues.js';
 import { REDIS } from '../infra/redis.module.js';
-import { fail } from '../common/errors/index.js';
+import { LiveView, ReadyView } from './health.responses.js';
 
 const CHECK_TIMEOUT_MS = 2000;
 
@@ -21,12 +23,18 @@ export class HealthController {
   ) {}
 
   @Get('live')
+  @ApiOp('getLiveness', 'Liveness: the process answers')
+  @ApiOk(LiveView)
+  @ApiErrors()
   live() {
     return { status: 'up' };
   }
 
   /** Ready when PostgreSQL, Redis and the queue's Redis connection all answer. */
   @Get('ready')
+  @ApiOp('getReadiness', 'Readiness: PostgreSQL, Redis and the queue answer')
+  @ApiOk(ReadyView)
+  @ApiErrors('not_ready')
   async ready() {
     const checks = {
       database: await probe(() => this.db.query('SELECT 1')),

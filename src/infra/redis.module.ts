@@ -1,26 +1,20 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { Redis } from 'ioredis';
 import { AppConfig } from '../config/config.js';
+import { closeRedis, createRedis, type RedisClient } from './redis-factory.js';
 
 export const REDIS = Symbol('REDIS');
+export type { RedisClient };
 
-/** The one Redis connection for codes, limits and tickets (Bull and the cache open their own to the same server). */
+/** The one Redis client for codes, limits, tickets and the profile cache, in any `REDIS_MODE`. */
 @Global()
 @Module({
-  providers: [
-    {
-      provide: REDIS,
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) =>
-        new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableAutoPipelining: true }),
-    },
-  ],
+  providers: [{ provide: REDIS, inject: [AppConfig], useFactory: (config: AppConfig) => createRedis(config.redis) }],
   exports: [REDIS],
 })
 export class RedisModule implements OnApplicationShutdown {
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(@Inject(REDIS) private readonly redis: RedisClient) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    await closeRedis(this.redis);
   }
 }

@@ -14,9 +14,11 @@ export interface Runtime {
 export async function prepareRuntime(config: AppConfig, opts: { database: boolean }): Promise<Runtime> {
   const stops: Array<() => unknown> = [];
   let resolved: AppConfig = config;
-  const redis = await ensureRedis(config.redisUrl, config.redisSpawn && config.env !== 'production');
-  stops.push(redis.stop);
-  resolved = { ...resolved, redisUrl: redis.url };
+  if (config.redis.mode === 'standalone') {
+    const redis = await ensureRedis(config.redisUrl, config.redisSpawn && config.env !== 'production');
+    stops.push(redis.stop);
+    resolved = withRedisUrl(resolved, redis.url);
+  }
   if (opts.database && !config.databaseUrl) {
     if (config.env === 'production') throw new Error('DATABASE_URL is required in production');
     const db = await startEmbeddedPostgres(config.dataDir);
@@ -28,5 +30,16 @@ export async function prepareRuntime(config: AppConfig, opts: { database: boolea
     stop: async () => {
       for (const stop of stops.reverse()) await stop();
     },
+  };
+}
+
+/** The standalone Redis moved (a private one was started): commands, and queues unless they have their own. */
+function withRedisUrl(config: AppConfig, url: string): AppConfig {
+  const redis = { ...config.redis, url };
+  return {
+    ...config,
+    redisUrl: url,
+    redis,
+    queueRedis: config.queueRedis === config.redis ? redis : config.queueRedis,
   };
 }

@@ -1,11 +1,10 @@
-import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
-import { MAIL_QUEUE } from '../infra/queues.js';
+import { MAIL_QUEUE, registerQueue } from '../infra/queues.js';
 import { MailProcessor } from './mail.processor.js';
 import { Mailer } from './mailer.js';
 import { Mails } from './mails.js';
 
-const queue = BullModule.registerQueue({ name: MAIL_QUEUE });
+const queue = registerQueue(MAIL_QUEUE);
 
 /** API side: mails are only queued here. */
 @Module({ imports: [queue], providers: [Mails], exports: [Mails] })

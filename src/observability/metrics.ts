@@ -11,6 +11,8 @@ const LOGIN_ROUTES: Record<string, string> = {
   'POST /v1/users/wechat/login': 'wechat',
 };
 
+export type SmsRefusal = 'cooldown' | 'daily' | 'ip' | 'network' | 'global' | 'captcha';
+
 /** The API process's Prometheus registry (text format at GET /metrics). */
 @Injectable()
 export class Metrics {
@@ -39,6 +41,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  private readonly smsRefused = new Counter({
+    name: 'auth_sms_code_refused_total',
+    help: 'SMS code requests refused, by reason (cooldown, daily, ip, network, global, captcha)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'auth_' });
   }
@@ -48,6 +57,10 @@ export class Metrics {
     const login = LOGIN_ROUTES[`${method} ${route}`];
     if (login)
       this.logins.inc({ method: login, outcome: status < 400 ? 'succeeded' : status < 500 ? 'failed' : 'error' });
+  }
+
+  smsCodeRefused(reason: SmsRefusal): void {
+    this.smsRefused.inc({ reason });
   }
 
   /** Times one provider call; the outcome label is `ok` or the client-facing reason it ended with. */

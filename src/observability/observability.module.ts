@@ -1,6 +1,5 @@
-import { BullModule } from '@nestjs/bull';
 import { Global, Module } from '@nestjs/common';
-import { MAIL_QUEUE, SMS_QUEUE } from '../infra/queues.js';
+import { MAIL_QUEUE, registerQueue, SMS_QUEUE } from '../infra/queues.js';
 import { JobMetrics } from './job-metrics.js';
 import { MetricsController } from './metrics.controller.js';
 import { Metrics } from './metrics.js';
@@ -9,7 +8,7 @@ import { QueueMetrics } from './queue-metrics.js';
 /** API side: the registry, the /metrics route, and queue gauges. */
 @Global()
 @Module({
-  imports: [BullModule.registerQueue({ name: SMS_QUEUE }, { name: MAIL_QUEUE })],
+  imports: [registerQueue(SMS_QUEUE), registerQueue(MAIL_QUEUE)],
   controllers: [MetricsController],
   providers: [Metrics, JobMetrics, QueueMetrics],
   exports: [Metrics, JobMetrics],

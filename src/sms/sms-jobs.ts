@@ -4,7 +4,7 @@ import type { JobOptions, Queue } from 'bull';
 import { randomUUID } from 'node:crypto';
 import { SecretBox } from '../common/secret-box.js';
 import { AppConfig } from '../config/config.js';
-import { SMS_QUEUE } from '../infra/queues.js';
+import { confirmReplicated, SMS_QUEUE } from '../infra/queues.js';
 import type { CodeSms, SmsNotice } from './sms-provider.js';
 
 /** A code job: the code is sealed (AES-256-GCM), so the queue in Redis and its dashboard never show it. */
@@ -39,6 +39,7 @@ export class SmsJobs {
     const { requestId, phone, code, ttlMinutes } = sms;
     const job: CodeJob = { kind: 'code', requestId, phone, sealedCode: this.box.seal(code), ttlMinutes };
     await this.queue.add(job, this.options(requestId));
+    await confirmReplicated(this.queue, this.config); // an accepted code survives a failover
   }
 
   /** Returns the notice's request id (also its job id, and the provider's idempotency key where there is one). */

@@ -1,8 +1,8 @@
-import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
+import { CaptchaModule } from '../captcha/captcha.module.js';
 import { SecretBox } from '../common/secret-box.js';
 import { AppConfig } from '../config/config.js';
-import { SMS_QUEUE } from '../infra/queues.js';
+import { registerQueue, SMS_QUEUE } from '../infra/queues.js';
 import { AliyunSmsClient } from './aliyun-sms.client.js';
 import { LogSmsProvider } from './log-sms.provider.js';
 import { RonglianClient } from './ronglian.client.js';
@@ -16,7 +16,7 @@ import { SmsProcessor } from './sms.processor.js';
 import { TencentSmsClient } from './tencent-sms.client.js';
 import { SmsSender } from './sms.sender.js';
 
-const queue = BullModule.registerQueue({ name: SMS_QUEUE });
+const queue = registerQueue(SMS_QUEUE);
 
 /** `SMS_DRIVER` picks the gateway; nothing else knows which one it is. */
 const provider = {
@@ -38,7 +38,7 @@ const provider = {
 
 /** API side: issue and verify codes, enqueue their delivery and security notices. */
 @Module({
-  imports: [queue],
+  imports: [queue, CaptchaModule],
   controllers: [SmsCodeController],
   providers: [SmsCodeService, SmsRequestStore, SmsJobs, SmsNotices, SecretBox],
   exports: [SmsCodeService, SmsNotices],

@@ -48,7 +48,13 @@ const trimmed = () => Transform(({ value }) => (typeof value === 'string' ? valu
 /** `null` clears a field, so every profile field is optional and nullable. */
 export const IsNickname = () =>
   applyDecorators(
-    ApiPropertyOptional({ example: '小明', nullable: true, description: '1–32 characters' }),
+    ApiPropertyOptional({
+      example: '小明',
+      nullable: true,
+      description: '1–32 characters, no control characters (trimmed)',
+      minLength: 1,
+      maxLength: 32,
+    }),
     trimmed(),
     IsOptional(),
     IsText(1, 32),
@@ -60,6 +66,9 @@ export const IsAvatarUrl = () =>
       example: 'https://cdn.example.com/a/1.png',
       nullable: true,
       description: 'http(s) URL, ≤ 512 characters',
+      format: 'uri',
+      minLength: 1,
+      maxLength: 512,
     }),
     trimmed(),
     IsOptional(),
@@ -79,7 +88,13 @@ export const IsGender = () =>
 
 export const IsBirthday = () =>
   applyDecorators(
-    ApiPropertyOptional({ example: '1990-05-17', nullable: true, description: 'YYYY-MM-DD, from 1900-01-01 to today' }),
+    ApiPropertyOptional({
+      example: '1990-05-17',
+      nullable: true,
+      description: 'YYYY-MM-DD, from 1900-01-01 to today',
+      format: 'date',
+      pattern: '^\\d{4}-\\d{2}-\\d{2}$',
+    }),
     IsOptional(),
     IsString(),
     Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date as YYYY-MM-DD' }),
@@ -94,7 +109,12 @@ export const IsBirthday = () =>
 
 export const IsSignature = () =>
   applyDecorators(
-    ApiPropertyOptional({ example: '好好学习，天天向上', nullable: true, description: 'at most 140 characters' }),
+    ApiPropertyOptional({
+      example: '好好学习，天天向上',
+      nullable: true,
+      description: 'at most 140 characters, no control characters but line breaks',
+      maxLength: 140,
+    }),
     IsOptional(),
     IsText(0, 140, true),
   );

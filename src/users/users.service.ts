@@ -24,7 +24,7 @@ export type UserChanges = Partial<
 const UNIQUE_INDEX_FIELD: Record<string, 'username' | 'phone' | 'email'> = {
   users_username_key: 'username',
   users_phone_key: 'phone',
-  users_email_key: 'email',
+  users_verified_email_key: 'email',
 };
 
 /**
@@ -69,16 +69,34 @@ export class UsersService {
     await this.profiles.invalidate(userId);
   }
 
-  /** Marks `email` verified if it is still the user's address; returns the username, or null when it is not. */
+  /**
+   * Marks `email` verified if it is still the user's address; returns the username, or null when it is not.
+   * In the same transaction every other account's unverified claim on the address is dropped: an unverified
+   * address reserves nothing (docs/security.md "No account enumeration").
+   */
   async markEmailVerified(userId: string, email: string): Promise<string | null> {
-    // Postgres answers an UPDATE … RETURNING through query() as [rows, affectedCount].
-    const [rows] = (await this.db.query(
-      `UPDATE users SET email_verified = true, updated_at = now() WHERE id = $1 AND lower(email) = $2 RETURNING username`,
-      [userId, email],
-    )) as [Array<{ username: string }>, number];
-    if (!rows.length) return null;
-    await this.profiles.invalidate(userId);
-    return rows[0].username;
+    const outcome = await this.db
+      .transaction(async (m) => {
+        // Postgres answers an UPDATE … RETURNING through query() as [rows, affectedCount].
+        const [rows] = await m.query<[Array<{ username: string }>, number]>(
+          `UPDATE users SET email_verified = true, updated_at = now() WHERE id = $1 AND lower(email) = lower($2)
+           RETURNING username`,
+          [userId, email],
+        );
+        if (!rows.length) return null;
+        const [others] = await m.query<[Array<{ id: string }>, number]>(
+          `UPDATE users SET email = NULL, updated_at = now()
+           WHERE lower(email) = lower($1) AND NOT email_verified AND id <> $2 RETURNING id`,
+          [email, userId],
+        );
+        return { username: rows[0].username, cleared: others.map((o) => o.id) };
+      })
+      .catch((err: unknown) => {
+        throw uniqueViolationAsTaken(err);
+      });
+    if (!outcome) return null;
+    await Promise.all([userId, ...outcome.cleared].map((id) => this.profiles.invalidate(id)));
+    return outcome.username;
   }
 
   /**
@@ -95,14 +113,17 @@ export class UsersService {
     await this.profiles.invalidate(userId);
   }
 
-  /** 409 early for an identifier already taken, before an SMS code is spent on a doomed registration. */
+  /**
+   * 409 early for an identifier already taken, before an SMS code is spent on a doomed registration. An email
+   * is taken only when another account verified it.
+   */
   async assertAvailable(fields: { username?: string; phone?: string; email?: string | null }): Promise<void> {
     const row = await this.db
       .createQueryBuilder(User, 'u')
       .select(['u.username', 'u.phone', 'u.email'])
       .where('lower(u.username) = lower(:username)', { username: fields.username ?? '' })
       .orWhere('u.phone = :phone', { phone: fields.phone ?? '' })
-      .orWhere('lower(u.email) = lower(:email)', { email: fields.email ?? '' })
+      .orWhere('(lower(u.email) = lower(:email) AND u.emailVerified)', { email: fields.email ?? '' })
       .getOne();
     if (!row) return;
     if (fields.username && row.username.toLowerCase() === fields.username.toLowerCase()) throw fail('username_taken');
@@ -129,12 +150,13 @@ export class UsersService {
     return this.db.getRepository(User).findOneBy({ phone });
   }
 
-  /** `account` is a username, a phone number or an email address; includes the password hash. */
+  /** `account` is a username, a phone number or a verified email address; includes the password hash. */
   findByAccount(account: string): Promise<User | null> {
     const qb = this.db.createQueryBuilder(User, 'u').addSelect('u.passwordHash');
     const phone = normalizePhone(account);
     if (phone) return qb.where('u.phone = :phone', { phone }).getOne();
-    if (account.includes('@')) return qb.where('lower(u.email) = lower(:email)', { email: account }).getOne();
+    if (account.includes('@'))
+      return qb.where('lower(u.email) = lower(:email) AND u.emailVerified', { email: account }).getOne();
     return qb.where('lower(u.username) = lower(:username)', { username: account }).getOne();
   }
 

@@ -119,6 +119,7 @@ describeBrowser('account management in the browser', () => {
       await signInAs(page, user.username, PASSWORD);
       await page.goto(web('security.html'));
       await page.locator('#details').waitFor();
+      await new Promise((r) => setTimeout(r, 2100)); // the registration code's resend cooldown (SMS_COOLDOWN=2)
       const phone = newPhone();
       await page.fill('#phone', phone);
       await page.fill('#verify', await sendCode(page, '#phone-form', phone));

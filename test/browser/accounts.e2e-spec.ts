@@ -81,7 +81,7 @@ describeBrowser('accounts in the browser', () => {
     expect(await page.textContent('#identities')).toContain('微博：未绑定');
   });
 
-  it('signs in by password (wrong, then by email), reloads signed in, and signs out revoking the session', async () => {
+  it('signs in by password (wrong, then by phone: an unverified email signs nothing in), reloads signed in, and signs out revoking the session', async () => {
     const { page } = b;
     await page.goto(web(''));
     await fillForm(page, '#password-form', { account: user.username, password: 'not the password' });
@@ -89,7 +89,7 @@ describeBrowser('accounts in the browser', () => {
     await page.locator('#password-form .msg', { hasText: zh('invalid_credentials') }).waitFor();
     await pageShot(page, 'login');
 
-    await signInByPassword(user.email);
+    await signInByPassword(user.phone);
     await page.reload(); // the access token lived in memory only; the stored refresh token gets a new one
     await page.locator('#username', { hasText: user.username }).waitFor();
     const refreshToken = await storedRefreshToken(page);

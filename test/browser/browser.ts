@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { jest } from '@jest/globals';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { MESSAGES, type ErrorReason } from '../../packages/client/src/index.js';
+import { MESSAGES, type ErrorReason } from '../../packages/client/src/messages.js';
 import { closeClients, fakeCall, newIp, ronglian, stack, until } from '../support/client.js';
 
 const CHROMIUM = '/usr/bin/chromium';

@@ -229,8 +229,9 @@ describe('PUT /v1/users/me/email', () => {
     expect(await events(user.id)).toContain('email_changed');
   });
 
-  it('answers 409 for an email of another account, whatever its case', async () => {
+  it('answers 409 for an email another account verified, whatever its case', async () => {
     const [user, other] = await Promise.all([account(), account()]);
+    await sql('UPDATE users SET email_verified = true WHERE id = $1', [other.id]);
     const answer = await change(user.token, other.email.toUpperCase());
     expect(answer.status).toBe(409);
     expect(answer.body).toMatchObject({ code: 10119, error: { reason: 'email_taken' } });
@@ -455,12 +456,22 @@ describe('bad input on every new route', () => {
   });
 
   const routes: Array<[string, string, Record<string, unknown>, boolean]> = [
-    ['POST', '/v1/users/password/reset', { phone: '13800138000', verify: '123456', password: 'password123' }, false],
-    ['PUT', '/v1/users/me/password', { old_password: 'password123', password: 'password456' }, true],
+    [
+      'POST',
+      '/v1/users/password/reset',
+      { phone: '13800138000', verify: '123456', password: 'a passphrase of mine' },
+      false,
+    ],
+    [
+      'PUT',
+      '/v1/users/me/password',
+      { old_password: 'a passphrase of mine', password: 'another passphrase 456' },
+      true,
+    ],
     ['PUT', '/v1/users/me/phone', { phone: '13800138000', verify: '123456' }, true],
     ['PUT', '/v1/users/me/email', { email: 'a@b.cn' }, true],
     ['PATCH', '/v1/users/me', { nickname: 'nick', gender: 'male' }, true],
-    ['DELETE', '/v1/users/me', { password: 'password123' }, true],
+    ['DELETE', '/v1/users/me', { password: 'a passphrase of mine' }, true],
   ];
 
   describe.each(routes)('%s %s', (method, path, valid, authed) => {
@@ -523,6 +534,6 @@ describe('bad input on every new route', () => {
     expect(schemas.AccountDeletionDto.required ?? []).toEqual([]);
     expect(schemas.ProfileUpdateDto.required ?? []).toEqual([]);
     expect(schemas.PasswordChangeDto.required).toEqual(['password']);
-    expect(schemas.ProfileUpdateDto.properties.gender.enum).toEqual(['male', 'female', 'unknown']);
+    expect(schemas.ProfileUpdateDto.properties.gender.enum).toEqual(['male', 'female', 'unknown', null]);
   });
 });

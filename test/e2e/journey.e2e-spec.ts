@@ -69,10 +69,15 @@ describe('phone-verified account journey', () => {
     expect(again.body.code).toBe(10112);
   });
 
+  it('does not sign in with the email while it is unverified (401, like an unknown account)', async () => {
+    const answer = await call('POST', '/v1/tokens', { account: email.toLowerCase(), password });
+    expect(answer.status).toBe(401);
+    expect(answer.body.error.reason).toBe('invalid_credentials');
+  });
+
   it.each([
     ['username', () => username.toUpperCase()],
     ['phone', () => phone],
-    ['email', () => email.toLowerCase()],
   ])('signs in with the %s and the password', async (_kind, account) => {
     const answer = await call('POST', '/v1/tokens', { account: account(), password });
     expect(answer.status).toBe(200);

@@ -6,6 +6,7 @@
  */
 import { closeClients, newPhone, newUsername, redis, sql, stack } from '../support/client.js';
 import { codeFor, DRIVERS, settled, startDriverStack, type Driver, type DriverStack } from './sms-providers.support.js';
+import { queueKeyPrefix, SMS_QUEUE } from '../../src/infra/queues.js';
 
 afterAll(closeClients);
 
@@ -133,7 +134,7 @@ describe.each(DRIVERS)('SMS through %s', (driver) => {
     await target.fault('slow', 1, { delayMs: 300 });
     const phone = newPhone();
     const requestId = await send(phone);
-    const key = `${target.queuePrefix}:sms:${requestId}`;
+    const key = `${queueKeyPrefix(target.queuePrefix, SMS_QUEUE)}:${SMS_QUEUE}:${requestId}`;
     let raw = '';
     for (let i = 0; i < 100 && !raw; i++) raw = (await redis().hget(key, 'data')) ?? '';
     expect(raw).not.toBe('');

@@ -1,8 +1,10 @@
 /** What e2e specs use to talk to the running stack: the API, the fakes, PostgreSQL and Redis. */
-import { readFileSync } from 'node:fs';
 import { createHash, randomBytes, randomInt } from 'node:crypto';
-import pg from 'pg';
+import { appendFileSync, readFileSync, statSync } from 'node:fs';
 import { Redis } from 'ioredis';
+import pg from 'pg';
+import type { RedisTopology } from '../../src/config/config.js';
+import { createRedis } from '../../src/infra/redis-factory.js';
 import type { Stack } from './stack.js';
 
 export const stack = JSON.parse(readFileSync(process.env.E2E_STACK_FILE ?? '', 'utf8')) as Omit<Stack, 'children'>;
@@ -28,7 +30,18 @@ export const newIp = () => `10.${randomInt(0, 255)}.${ipCounter++ % 255}.${rando
 export const newPhone = () => `1${randomInt(3, 10)}${String(randomInt(0, 1e9)).padStart(9, '0')}`;
 export const newUsername = () => `u_${randomInt(0, 36 ** 6).toString(36)}${randomInt(0, 1000)}`;
 
-export async function call<T = any>(
+export function call<T = any>(
+  method: string,
+  path: string,
+  body?: unknown,
+  opts: CallOptions = {},
+): Promise<Answer<T>> {
+  return callApi<T>(stack.api, method, path, body, opts);
+}
+
+/** `call` against another API process (one a spec started with its own settings). */
+export async function callApi<T = any>(
+  api: string,
   method: string,
   path: string,
   body?: unknown,
@@ -38,7 +51,7 @@ export async function call<T = any>(
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   if (opts.reauth) headers['x-reauth-token'] = opts.reauth;
   if (body !== undefined || opts.raw !== undefined) headers['content-type'] ??= 'application/json';
-  const response = await fetch(`${stack.api}${path}`, {
+  const response = await fetch(`${api}${path}`, {
     method,
     headers,
     body: opts.raw ?? (body === undefined ? undefined : JSON.stringify(body)),
@@ -50,7 +63,24 @@ export async function call<T = any>(
   } catch {
     /* keep the text */
   }
+  recordAnswer({ method, path, status: response.status, body: parsed });
   return { status: response.status, body: parsed as T, headers: response.headers };
+}
+
+/** One answer of the API, as the contract spec checks it against docs/openapi.json. */
+export interface RecordedAnswer {
+  method: string;
+  path: string;
+  status: number;
+  body: unknown;
+}
+
+/** Every answer of this e2e run, one JSON line each (named after the run's stack file, so runs never mix). */
+export const answersFile = () =>
+  `${process.env.E2E_STACK_FILE}-${statSync(process.env.E2E_STACK_FILE ?? '').mtimeMs}.answers.jsonl`;
+
+function recordAnswer(answer: RecordedAnswer): void {
+  appendFileSync(answersFile(), `${JSON.stringify(answer)}\n`);
 }
 
 export async function fakeCall<T = any>(base: string, method: string, path: string, body?: unknown): Promise<T> {
@@ -133,7 +163,12 @@ export async function sql<T = any>(text: string, params: unknown[] = []): Promis
 }
 
 let redisClient: Redis | undefined;
-export const redis = () => (redisClient ??= new Redis(stack.redisUrl));
+/** The service's Redis; on a Cluster or Sentinel run (E2E_REDIS) reached the way the service reaches it. */
+export const redis = () => (redisClient ??= topologyClient() ?? new Redis(stack.redisUrl));
+const topologyClient = () => {
+  const topology = (stack as { redisTopology?: RedisTopology }).redisTopology;
+  return topology ? (createRedis(topology) as Redis) : undefined;
+};
 
 export async function closeClients(): Promise<void> {
   await pool?.end();

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 const run = process.pid;
 export const E2E_DATABASE_NAME = `auth_e2e_${run}`;
 export const E2E_STATE_FILE = join(tmpdir(), `nest-auth-e2e-${run}.json`);
+export const E2E_API_LOG = join(tmpdir(), `nest-auth-e2e-${run}-api.log`);
 export const E2E_REDIS_URL = `redis://127.0.0.1:6379/${1 + (run % 15)}`;
 
 /** The service's configuration under test: short retry delays, small caps so limits can be reached. */
@@ -30,4 +31,9 @@ export const e2eAppEnv: Record<string, string> = {
   LOGIN_ACCOUNT_MAX_FAILURES: '5',
   LOGIN_IP_MAX_FAILURES: '20',
   BODY_LIMIT_BYTES: '8192',
+  // Adaptive, with thresholds no other spec reaches; test/e2e/abuse.e2e-spec.ts starts its own APIs to reach them.
+  CAPTCHA_MODE: 'adaptive',
+  CAPTCHA_AFTER_PER_IP: '1000',
+  CAPTCHA_AFTER_PER_PHONE: '1000',
+  CAPTCHA_COST: '1',
 };

@@ -45,6 +45,7 @@ export const CATALOGUE = {
   email_change_limit: entry(429, 10115, '今日修改邮箱次数已达上限', 'Daily email change limit reached'),
   sms_global_limit: entry(429, 10115, '短信发送量已达本站上限，请稍后再试', 'The site’s hourly SMS budget is spent'),
   sms_verify_locked: entry(429, 10115, '验证码错误次数过多，请稍后再试', 'Too many wrong codes for this phone'),
+  wechat_login_limit: entry(429, 10115, '微信登录请求过于频繁，请稍后再试', 'Too many WeChat sign-ins from here'),
   invalid_credentials: entry(401, 10116, '账号或密码错误', 'Wrong account or password'),
   invalid_token: entry(401, 10117, '登录已失效，请重新登录', 'A valid access token is required'),
   missing_token: entry(401, 10117, '请先登录', 'An access token is required'),

@@ -1,18 +1,24 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { Allow, IsOptional, IsString, IsUrl, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { limited } from '../../common/errors/index.js';
+import { ApiErrors, ApiOk, ApiOp, BODY_ERRORS } from '../../common/openapi/api-docs.js';
 import { ReqMeta, type RequestMeta } from '../../common/request-context.js';
+import { AppConfig } from '../../config/config.js';
+import { ipBucket } from '../../limits/ip-bucket.js';
+import { RateLimiter } from '../../limits/rate-limiter.js';
 import { WechatLoginService } from './wechat-login.service.js';
+import { WechatSignedInView } from './wechat.responses.js';
 
 export class WechatUserInfoDto {
-  @ApiPropertyOptional({ example: '小明' })
+  @ApiPropertyOptional({ example: '小明', maxLength: 64 })
   @IsOptional()
   @IsString()
   @MaxLength(64)
   nickName?: string;
 
-  @ApiPropertyOptional({ example: 'https://thirdwx.qlogo.cn/mmopen/abc/132' })
+  @ApiPropertyOptional({ example: 'https://thirdwx.qlogo.cn/mmopen/abc/132', format: 'uri', maxLength: 512 })
   @IsOptional()
   @IsUrl({ protocols: ['https', 'http'], require_protocol: true })
   @MaxLength(512)
@@ -27,7 +33,12 @@ export class WechatUserInfoDto {
 }
 
 export class WechatLoginDto {
-  @ApiProperty({ description: 'the code from wx.login (single use, valid 5 minutes)' })
+  @ApiProperty({
+    description: 'the code from wx.login (single use, valid 5 minutes)',
+    minLength: 1,
+    maxLength: 128,
+    pattern: '^[\\x21-\\x7e]+$',
+  })
   @IsString()
   @Length(1, 128)
   @Matches(/^[\x21-\x7e]+$/, { message: 'must be the code from wx.login' })
@@ -43,12 +54,36 @@ export class WechatLoginDto {
 @ApiTags('wechat')
 @Controller('v1/users/wechat')
 export class WechatController {
-  constructor(private readonly wechat: WechatLoginService) {}
+  constructor(
+    private readonly wechat: WechatLoginService,
+    private readonly limiter: RateLimiter,
+    private readonly config: AppConfig,
+  ) {}
 
   @Post('login')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Mini-program login with a wx.login code; creates the account on first use (is_new)' })
-  login(@Body() dto: WechatLoginDto, @ReqMeta() meta: RequestMeta) {
+  @ApiOp('wechatLogin', 'Mini-program login with a wx.login code; creates the account on first use (is_new)')
+  @ApiOk(WechatSignedInView)
+  @ApiErrors(
+    ...BODY_ERRORS,
+    'wechat_code_invalid',
+    'wechat_login_blocked',
+    'wechat_login_limit',
+    'too_many_login_failures',
+    'provider_unavailable',
+    'provider_misconfigured',
+    'provider_error',
+    'provider_token_mismatch',
+    'provider_not_configured',
+  )
+  async login(@Body() dto: WechatLoginDto, @ReqMeta() meta: RequestMeta) {
+    // Counted before WeChat is asked, so a flood of codes never reaches jscode2session (docs/abuse.md, "WeChat login per IP").
+    const perIp = await this.limiter.hit(
+      `wechat:login:ip:${ipBucket(meta.ip)}`,
+      this.config.wechatLoginIpHourlyCap,
+      3600,
+    );
+    if (!perIp.allowed) throw limited('wechat_login_limit', perIp.retryAfter);
     const { nickName, avatarUrl } = dto.userinfo ?? {};
     return this.wechat.login(dto.code, dto.userinfo && { nickName, avatarUrl }, meta);
   }

@@ -1,9 +1,18 @@
 import { Body, Controller, Delete, HttpCode, Post, UseGuards, applyDecorators } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, Matches } from 'class-validator';
 import { PasswordLoginDto, RegisterDto } from '../../auth/auth.dto.js';
+import { TokensView } from '../../auth/auth.responses.js';
 import { CurrentUser, JwtAuthGuard, type AuthUser } from '../../auth/jwt-auth.guard.js';
 import { Sensitive } from '../../auth/reauth.guard.js';
+import {
+  ApiErrors,
+  ApiOk,
+  ApiOp,
+  BODY_ERRORS,
+  HASHING_ERRORS,
+  SIGNED_IN_ERRORS,
+} from '../../common/openapi/api-docs.js';
 import { ReqMeta, type RequestMeta } from '../../common/request-context.js';
 import { TICKET_FORMAT } from './bind-ticket.store.js';
 import { BindService } from './bind.service.js';
@@ -11,7 +20,10 @@ import { WeiboLoginService } from './weibo-login.service.js';
 
 const IsBindTicket = () =>
   applyDecorators(
-    ApiProperty({ description: 'the bind_ticket from the Weibo callback (code 201); single use, short-lived' }),
+    ApiProperty({
+      description: 'the bind_ticket from the Weibo callback (code 201); single use, short-lived',
+      pattern: TICKET_FORMAT.source,
+    }),
     IsString(),
     Matches(TICKET_FORMAT, { message: 'must be the bind_ticket from the Weibo callback' }),
   );
@@ -36,14 +48,41 @@ export class BindController {
 
   @Post('weibo/users')
   @HttpCode(201)
-  @ApiOperation({ summary: 'Create an account (phone proved by its SMS code) and bind the Weibo of the ticket to it' })
+  @ApiOp(
+    'createWeiboAccount',
+    'Create an account (phone proved by its SMS code) and bind the Weibo of the ticket to it',
+  )
+  @ApiOk(TokensView, 201)
+  @ApiErrors(
+    ...BODY_ERRORS,
+    ...HASHING_ERRORS,
+    'bind_ticket_invalid',
+    'sms_code_invalid',
+    'sms_verify_locked',
+    'username_taken',
+    'phone_taken',
+    'email_taken',
+    'identity_bound_to_another_account',
+    'account_already_has_identity',
+    'bind_database_error',
+  )
   createAccount(@Body() dto: WeiboNewAccountDto, @ReqMeta() meta: RequestMeta) {
     return this.binds.createAccount(dto, meta);
   }
 
   @Post('weibo/bind')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Bind the Weibo of the ticket to an existing account (password; limited like login)' })
+  @ApiOp('bindWeibo', 'Bind the Weibo of the ticket to an existing account (password; limited like login)')
+  @ApiOk(TokensView)
+  @ApiErrors(
+    ...BODY_ERRORS,
+    ...HASHING_ERRORS,
+    'bind_ticket_invalid',
+    'invalid_credentials',
+    'too_many_login_failures',
+    'identity_bound_to_another_account',
+    'account_already_has_identity',
+  )
   bindExisting(@Body() dto: WeiboBindDto, @ReqMeta() meta: RequestMeta) {
     return this.binds.bindExisting(dto, meta);
   }
@@ -53,9 +92,9 @@ export class BindController {
   @UseGuards(JwtAuthGuard)
   @ApiBearerAuth()
   @HttpCode(200)
-  @ApiOperation({
-    summary: 'Unlink Weibo and revoke its token (best effort); refused if it is the only way to sign in',
-  })
+  @ApiOp('unlinkWeibo', 'Unlink Weibo and revoke its token (best effort); refused if it is the only way to sign in')
+  @ApiOk(null)
+  @ApiErrors(...SIGNED_IN_ERRORS, 'reauth_required', 'identity_not_found', 'last_sign_in_method')
   async unlink(@CurrentUser() user: AuthUser, @ReqMeta() meta: RequestMeta) {
     await this.login.unlink(user.id, meta);
     return {};

@@ -1,15 +1,18 @@
 import { Controller, Get, Query, UseGuards, createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { TokensView } from '../../auth/auth.responses.js';
 import { CurrentUser, OptionalJwtAuthGuard, type AuthUser } from '../../auth/jwt-auth.guard.js';
 import { Sensitive } from '../../auth/reauth.guard.js';
 import { limited } from '../../common/errors/index.js';
+import { ApiErrors, ApiOk, ApiOkOneOf, ApiOp, SIGNED_IN_ERRORS } from '../../common/openapi/api-docs.js';
 import { ReqMeta, type RequestMeta } from '../../common/request-context.js';
 import { AppConfig } from '../../config/config.js';
 import { ipBucket } from '../../limits/ip-bucket.js';
 import { RateLimiter } from '../../limits/rate-limiter.js';
 import { WeiboLoginService } from './weibo-login.service.js';
+import { BindOfferView, OAuthUrlView } from './weibo.responses.js';
 import { WeiboStrategy, type WeiboSignIn } from './weibo.strategy.js';
 
 /** `request.user` as the Weibo strategy left it. */
@@ -32,10 +35,18 @@ export class WeiboController {
   @UseGuards(OptionalJwtAuthGuard)
   @ApiBearerAuth()
   @ApiQuery({ name: 'code_challenge', required: true, description: 'base64url(SHA-256(code_verifier)), RFC 7636' })
-  @ApiOperation({
-    summary:
-      'The Weibo authorize URL with a fresh single-use state; with a Bearer token the callback links Weibo to that user',
-  })
+  @ApiOp(
+    'getWeiboAuthorizationUrl',
+    'The Weibo authorize URL with a fresh single-use state; with a Bearer token the callback links Weibo to that user',
+  )
+  @ApiOk(OAuthUrlView)
+  @ApiErrors(
+    'invalid_parameters',
+    ...SIGNED_IN_ERRORS,
+    'reauth_required',
+    'oauth_state_limit',
+    'provider_not_configured',
+  )
   async authorization(
     @CurrentUser() user: AuthUser | undefined,
     @Query('code_challenge') challenge: string | undefined,
@@ -53,10 +64,33 @@ export class WeiboController {
   @ApiQuery({ name: 'code', required: true, description: 'from Weibo, as on the callback page' })
   @ApiQuery({ name: 'state', required: true, description: 'from Weibo, as on the callback page' })
   @ApiQuery({ name: 'code_verifier', required: true, description: 'the verifier whose challenge started this login' })
-  @ApiOperation({
-    summary:
-      "Weibo callback: code 200 with tokens for a bound uid, code 201 with a bind_ticket for a new one; a linking state needs its user's Bearer token",
-  })
+  @ApiOp(
+    'weiboCallback',
+    "Weibo callback: code 200 with tokens for a bound uid, code 201 with a bind_ticket for a new one; a linking state needs its user's Bearer token",
+  )
+  @ApiOkOneOf(
+    [
+      { code: 200, type: TokensView },
+      { code: 201, type: BindOfferView },
+    ],
+    'code 200: signed in (tokens); code 201: a new Weibo account, bind it with the ticket',
+  )
+  @ApiErrors(
+    'invalid_parameters',
+    ...SIGNED_IN_ERRORS,
+    'weibo_state_invalid',
+    'weibo_code_missing',
+    'weibo_code_invalid',
+    'weibo_access_denied',
+    'weibo_link_user_mismatch',
+    'identity_bound_to_another_account',
+    'account_already_has_identity',
+    'provider_unavailable',
+    'provider_misconfigured',
+    'provider_error',
+    'provider_token_mismatch',
+    'provider_not_configured',
+  )
   callback(@WeiboCallback() result: WeiboSignIn, @ReqMeta() meta: RequestMeta) {
     return this.login.handleCallback(result.profile, result.linkUserId, meta);
   }
