@@ -26,7 +26,7 @@ import { weibo } from './scenarios/weibo.mjs';
 
 const REDIS_URL = 'redis://127.0.0.1:6379/13';
 const DATABASE = 'auth_bench';
-const PASSWORD = 'bench password 123';
+const PASSWORD = 'quiet harbour 7 lanterns';
 const only = process.env.BENCH_ONLY?.split(',');
 // BENCH_PROFILE=1: servers run unbundled (so profiles name src/ files) with --cpu-prof (docs/performance.md).
 const API_ENTRY = 'dist/bundle/main.js';

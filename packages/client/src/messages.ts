@@ -143,6 +143,12 @@ export const MESSAGES = {
     'zh-CN': '验证码错误次数过多，请稍后再试',
     en: 'Too many wrong codes for this phone',
   },
+  wechat_login_limit: {
+    status: 429,
+    code: 10115,
+    'zh-CN': '微信登录请求过于频繁，请稍后再试',
+    en: 'Too many WeChat sign-ins from here',
+  },
   invalid_credentials: { status: 401, code: 10116, 'zh-CN': '账号或密码错误', en: 'Wrong account or password' },
   invalid_token: {
     status: 401,
