@@ -1,6 +1,9 @@
 # Multi-stage build. The runtime stage (the default target) holds only what runs: the bundled API and worker
-# (dist/bundle), the compiled migrations (dist/src), the SPA (web/dist) and production dependencies, owned by
-# root and run as the non-root `node` user. The `fakes` target adds the fake providers for trying the stack.
+# (all of dist/bundle: the CommonJS entries, the ES module bundles, the password list), the compiled migrations
+# (dist/src), the SPA (web/dist) and production dependencies, owned by root and run as the non-root `node`
+# user. No secret and no setting is baked in: compose or the orchestrator passes them (docs/docker.md).
+# The `fakes` target adds the fake providers for trying the stack. Dependencies come from package-lock.json
+# (`npm ci`): a lockfile out of sync with package.json fails the build (fix: `npm install`, commit the lockfile).
 #
 #   docker build -t nest-auth-cn .
 #   docker build --build-arg NPM_REGISTRY=https://registry.npmmirror.com -t nest-auth-cn .
@@ -12,12 +15,13 @@ ARG NPM_REGISTRY=https://registry.npmjs.org/
 ENV npm_config_registry=${NPM_REGISTRY} npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
 WORKDIR /app
 COPY package.json package-lock.json ./
-COPY scripts/docker/npm-install.sh /usr/local/bin/npm-install
-RUN npm-install && npm cache clean --force
+RUN npm ci && npm cache clean --force
 
 FROM deps AS build
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
-COPY scripts/bundle.mjs ./scripts/bundle.mjs
+COPY .prettierrc.json ./
+COPY scripts/bundle.mjs scripts/client-types.mjs ./scripts/
+COPY packages/client ./packages/client
 COPY src ./src
 COPY test/fakes ./test/fakes
 COPY test/support ./test/support
@@ -29,8 +33,10 @@ ARG NPM_REGISTRY=https://registry.npmjs.org/
 ENV npm_config_registry=${NPM_REGISTRY} npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
 WORKDIR /app
 COPY package.json package-lock.json ./
-COPY scripts/docker/npm-install.sh /usr/local/bin/npm-install
-RUN npm-install --omit=dev && npm cache clean --force
+# typescript is an optional peer of @nestjs/swagger (its build-time plugin), so `--omit=dev` still installs the
+# project's dev copy; nothing that runs loads it.
+RUN npm ci --omit=dev && npm cache clean --force \
+ && rm -rf node_modules/typescript node_modules/.bin/tsc node_modules/.bin/tsserver
 
 # Fake Ronglian, Weibo, WeChat and an SMTP sink (compose profile `fakes`); never used in production.
 FROM build AS fakes

@@ -55,18 +55,25 @@ build_images() {
   log "image sizes: $(docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E "^($APP_IMAGE|$FAKES_IMAGE) " | tr '\n' ' ')"
 }
 
-# The production image must not carry the fakes or the dev toolchain.
+# The production image runs as `node` with a HEALTHCHECK, holds all of dist/bundle as the build made it (the
+# CommonJS entries load the .mjs bundles and read the password list next to them) and neither the fakes nor
+# the dev toolchain.
 check_runtime_image() {
-  local found
-  found="$(docker run --rm --entrypoint sh "$APP_IMAGE" -c \
-    'id -u; ls dist; ls node_modules | grep -E "^(jest|esbuild|vite|smtp-server|mailparser)$" || true')"
-  [ "$(echo "$found" | head -n1)" != 0 ] || { log "the runtime image runs as root"; return 1; }
-  if echo "$found" | tail -n +2 | grep -qvE '^(bundle|src)$'; then
-    log "the runtime image holds more than dist/bundle, dist/src and production dependencies:"
-    echo "$found"
-    return 1
-  fi
+  local config top built shipped dev
+  config="$(docker image inspect -f '{{.Config.User}} {{if .Config.Healthcheck}}healthcheck{{end}}' "$APP_IMAGE")"
+  [ "$config" = 'node healthcheck' ] || { log "the runtime image must run as node with a HEALTHCHECK: $config"; return 1; }
+  [ "$(runtime_sh 'id -u')" != 0 ] || { log "the runtime image runs as root"; return 1; }
+  top="$(runtime_sh 'echo $(ls -A /app) / $(ls -A dist)')"
+  [ "$top" = 'dist node_modules package.json web / bundle src' ] \
+    || { log "the runtime image holds more than dist/{bundle,src}, web, package.json and node_modules: $top"; return 1; }
+  built="$(docker run --rm --entrypoint sh "$FAKES_IMAGE" -c 'cd dist/bundle && ls -A')"
+  shipped="$(runtime_sh 'cd dist/bundle && ls -A')"
+  [ "$built" = "$shipped" ] || { log "dist/bundle differs from the build's: $(echo "$shipped" | tr '\n' ' ')"; return 1; }
+  dev="$(runtime_sh 'for p in jest esbuild vite typescript smtp-server mailparser @nestjs/cli @swc/core; do
+    [ ! -e "node_modules/$p" ] || echo "$p"; done')"
+  [ -z "$dev" ] || { log "the runtime image holds dev dependencies: $(echo "$dev" | tr '\n' ' ')"; return 1; }
 }
+runtime_sh() { docker run --rm --entrypoint sh "$APP_IMAGE" -c "$1"; }
 
 container_state() { docker inspect -f '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}' "$1" 2>/dev/null; }
 

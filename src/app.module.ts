@@ -1,5 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { AccountModule } from './account/account.module.js';
+import { ActivationModule } from './activation/activation.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule, Jwt } from './auth/auth.module.js';
 import { EnvelopeInterceptor } from './common/envelope.js';
@@ -7,20 +9,18 @@ import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import { createValidationPipe } from './common/validation.js';
 import { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
+import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { Cache } from './infra/cache.js';
-import { DatabaseModule } from './database/database.module.js';
-import { createRootLogger } from './observability/logger.js';
 import { BullRoot } from './infra/queues.js';
 import { RedisModule } from './infra/redis.module.js';
 import { LimitsModule } from './limits/limits.module.js';
-import { ObservabilityModule } from './observability/observability.module.js';
-import { ActivationModule } from './activation/activation.module.js';
 import { MailDeliveryModule } from './mail/mail.module.js';
 import { WechatModule } from './oauth/wechat/wechat.module.js';
-import { SmsDeliveryModule, SmsModule } from './sms/sms.module.js';
 import { WeiboModule } from './oauth/weibo/weibo.module.js';
-import { AccountModule } from './account/account.module.js';
+import { createRootLogger } from './observability/logger.js';
+import { ObservabilityModule } from './observability/observability.module.js';
+import { SmsDeliveryModule, SmsModule } from './sms/sms.module.js';
 import { UsersModule } from './users/users.module.js';
 
 /** The HTTP API. `config` has been validated (and its embedded defaults resolved) before this is built. */

@@ -1,16 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module.js';
 import { renderError } from './common/error-envelope.js';
 import { createApiDocument } from './common/openapi/document.js';
-import { TrustedProxies } from './limits/trusted-proxies.js';
-import { securityHeaders } from './common/security-headers.js';
 import { parseJsonBody } from './common/json-body.js';
+import { securityHeaders } from './common/security-headers.js';
 import type { AppConfig } from './config/config.js';
+import { TrustedProxies } from './limits/trusted-proxies.js';
 import { logContext } from './observability/log-context.js';
 import { createRootLogger, PinoNestLogger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
@@ -29,7 +29,7 @@ export async function createHttpApp(config: AppConfig): Promise<NestFastifyAppli
   const fastify = app.getHttpAdapter().getInstance();
   acceptJsonOnly(fastify, config);
   installRequestHooks(fastify, app.get(Metrics), config.logLevel === 'debug' ? logger : null);
-  app.enableCors({ origin: config.corsOrigins, credentials: false, maxAge: 600 });
+  app.enableCors(corsOptions(config));
   await mountQueueBoard(app, config);
   setupDocs(app, config);
   await serveWeb(app, config); // the built SPA (web/) on this origin: README, "Web frontend"
@@ -56,6 +56,18 @@ function createAdapter(config: AppConfig): FastifyAdapter {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
   });
+}
+
+/** Every method and request header the API and its client use (docs/api.md, "CORS"), for CORS_ORIGINS only. */
+function corsOptions(config: AppConfig) {
+  return {
+    origin: config.corsOrigins,
+    credentials: false,
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'X-Reauth-Token', 'X-Request-Id', 'Accept-Language'],
+    exposedHeaders: ['Retry-After', 'X-Request-Id'],
+    maxAge: 600,
+  };
 }
 
 /** JSON only: any other Content-Type is a 415 (see json-body.ts for why forms are refused). */

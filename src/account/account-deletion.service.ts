@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/jwt-auth.guard.js';
 import { SessionsService } from '../auth/sessions.service.js';
@@ -7,6 +7,8 @@ import type { RequestMeta } from '../common/request-context.js';
 import { UsersService } from '../users/users.service.js';
 import { AccountCleanup } from './account-cleanup.service.js';
 import { AccountProof, type Proof } from './account-proof.service.js';
+
+const logger = new Logger('AccountDeletion');
 
 /**
  * `DELETE /v1/users/me` (账号注销). One transaction locks the user row (so no identity can be bound to it
@@ -35,7 +37,10 @@ export class AccountDeletionService {
       return { weiboToken, ended };
     });
     if (!removed) throw fail('account_gone');
-    await this.sessions.ended(removed.ended).catch(() => undefined);
+    // The account is gone either way; its access tokens then fail on every route that loads the user.
+    await this.sessions
+      .ended(removed.ended)
+      .catch((err: Error) => logger.error(`sessions not marked ended: ${err.message}`));
     await this.cleanup.forget(user, removed.weiboToken);
     await this.audit.record('account_deleted', user.id, null, { method });
   }

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, Length, ValidateIf } from 'class-validator';
-import type { Gender } from '../users/user.entity.js';
 import { IsAvatarUrl, IsBirthday, IsGender, IsNickname, IsSignature } from '../users/profile.validators.js';
+import type { Gender } from '../users/user.entity.js';
 import { IsEmailAddress, IsMainlandPhone, IsPassword, IsSmsCode } from '../users/user.validators.js';
 
 /** Optional, but `null` is a wrong type here (unlike the profile fields, where it clears one). */

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
+import { ActivationModule } from '../activation/activation.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { IdentitiesModule } from '../identities/identities.module.js';
-import { ActivationModule } from '../activation/activation.module.js';
 import { MailModule } from '../mail/mail.module.js';
 import { WechatModule } from '../oauth/wechat/wechat.module.js';
 import { WeiboModule } from '../oauth/weibo/weibo.module.js';
@@ -15,8 +15,8 @@ import { AccountController } from './account.controller.js';
 import { AccountService } from './account.service.js';
 import { MeController } from './me.controller.js';
 import { PasswordChangeService } from './password-change.service.js';
-import { PasswordController } from './password.controller.js';
 import { PasswordResetService } from './password-reset.service.js';
+import { PasswordController } from './password.controller.js';
 import { ProfileService } from './profile.service.js';
 import { ReauthController } from './reauth.controller.js';
 import { ReauthService } from './reauth.service.js';

@@ -1,12 +1,12 @@
-import { AccountEvents } from './account-events.js';
 import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
+import { ActivationService } from '../activation/activation.service.js';
 import { fail } from '../common/errors/index.js';
 import { loadConfig } from '../config/config.js';
-import { ActivationService } from '../activation/activation.service.js';
 import { Mails } from '../mail/mails.js';
 import { UsersService } from '../users/users.service.js';
+import { AccountEvents } from './account-events.js';
 import { AccountService } from './account.service.js';
 
 const notices = { notify: async () => undefined };
@@ -58,7 +58,7 @@ function setup() {
     audit: { record: jest.fn(async (type: string) => void steps.push(`audit ${type}`)) },
   };
   const f = fakes as Record<keyof typeof fakes, never>;
-  const events = new AccountEvents(f.audit as never, notices as never, mails);
+  const events = new AccountEvents(f.audit, notices as never, mails);
   const service = new AccountService(users, f.sms, activation, f.limiter, f.profiles, events);
   return { service, fakes, repo, row, queue, users, steps };
 }

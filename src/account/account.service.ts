@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
+import { ActivationService } from '../activation/activation.service.js';
 import { fail, limited } from '../common/errors/index.js';
 import type { RequestMeta } from '../common/request-context.js';
 import { RateLimiter } from '../limits/rate-limiter.js';
-import { ActivationService } from '../activation/activation.service.js';
 import { SmsCodeService } from '../sms/sms-code.service.js';
 import type { Profile } from '../users/profile-cache.js';
 import { UsersService } from '../users/users.service.js';
-import type { EmailChangeDto, PhoneChangeDto, ProfileUpdateDto } from './account.dto.js';
 import { AccountEvents } from './account-events.js';
+import type { EmailChangeDto, PhoneChangeDto, ProfileUpdateDto } from './account.dto.js';
 import { ProfileService } from './profile.service.js';
 
 const PROFILE_FIELDS = ['nickname', 'avatar', 'gender', 'birthday', 'signature'] as const;

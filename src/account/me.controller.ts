@@ -1,8 +1,8 @@
 import { Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ActivationService } from '../activation/activation.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { CachedProfile, CurrentUser, JwtAuthGuard, WithCachedProfile, type AuthUser } from '../auth/jwt-auth.guard.js';
-import { ActivationService } from '../activation/activation.service.js';
 import { ApiErrors, ApiOk, ApiOp, SIGNED_IN_ERRORS } from '../common/openapi/api-docs.js';
 import type { Profile } from '../users/profile-cache.js';
 import { EventsView, ProfileView } from './account.responses.js';

@@ -1,7 +1,7 @@
-import { AccountEvents } from './account-events.js';
 import { jest } from '@jest/globals';
 import { fail, limited } from '../common/errors/index.js';
 import { UsersService } from '../users/users.service.js';
+import { AccountEvents } from './account-events.js';
 import { PasswordChangeService } from './password-change.service.js';
 
 const notices = { notify: async () => undefined };
@@ -59,17 +59,13 @@ function setup(passwordHash: string | null = 'old-hash') {
     audit: { record: jest.fn(async () => void steps.push('audit')) },
   };
   const f = fakes as Record<keyof typeof fakes, never>;
-  const events = new AccountEvents(
-    f.audit as never,
-    notices as never,
-    { noticeEmailChanged: async () => undefined } as never,
-  );
+  const events = new AccountEvents(f.audit, notices as never, { noticeEmailChanged: async () => undefined } as never);
   const service = new PasswordChangeService(users, f.hasher, f.tokens, f.sessions, f.credentials, events);
   return { service, fakes, db, qb, steps };
 }
 
 describe('PasswordChangeService', () => {
-  it('sets the hash, ends every session (the current one too) and starts a new one in one transaction, then ends the access tokens of the others', async () => {
+  it('sets the hash, ends every session (the current one too) and starts a new one in one transaction, then ends the access tokens of all of them', async () => {
     const { service, fakes, steps } = setup();
     await expect(
       service.change(auth, { old_password: 'old password', password: 'new password!' }, meta),
@@ -81,7 +77,7 @@ describe('PasswordChangeService', () => {
       'endAll u1 null true',
       'issue undefined true',
       'commit',
-      'ended family-2',
+      'ended family-1,family-2',
       'audit',
     ]);
     expect(fakes.credentials.assertPassword).toHaveBeenCalledWith(

@@ -9,8 +9,8 @@ import { TokensService } from '../auth/tokens.service.js';
 import { invalid } from '../common/errors/index.js';
 import type { RequestMeta } from '../common/request-context.js';
 import { UsersService } from '../users/users.service.js';
-import type { PasswordChangeDto } from './account.dto.js';
 import { AccountEvents } from './account-events.js';
+import type { PasswordChangeDto } from './account.dto.js';
 
 /**
  * `PUT /v1/users/me/password`: every session ends and a new one starts, in one transaction. The old password
@@ -43,8 +43,9 @@ export class PasswordChangeService {
       const ended = await this.sessions.endAll(user.id, null, m);
       return { pair: await this.tokens.issue(user.id, meta, undefined, m), ended };
     });
-    // The caller's own session is replaced by the new pair; every other one ends at once.
-    await this.sessions.ended(ended.filter((id) => id !== auth.sessionId));
+    // Every session ends at once, the caller's too: its tokens, and any reauth token bound to it, die with it;
+    // the caller carries on with the new pair.
+    await this.sessions.ended(ended);
     await this.events.passwordChanged(user, meta, !hadPassword);
     return { username: user.username, ...pair };
   }

@@ -1,9 +1,9 @@
-import { AccountEvents } from './account-events.js';
 import { jest } from '@jest/globals';
 import { CredentialsService } from '../auth/credentials.service.js';
 import { fail } from '../common/errors/index.js';
 import { loadConfig } from '../config/config.js';
 import { UsersService } from '../users/users.service.js';
+import { AccountEvents } from './account-events.js';
 import { PasswordResetService } from './password-reset.service.js';
 
 const notices = { notify: async () => undefined };
@@ -61,11 +61,7 @@ function setup() {
     audit: { record: jest.fn(async () => undefined) },
   };
   const f = fakes as Record<keyof typeof fakes, never>;
-  const events = new AccountEvents(
-    f.audit as never,
-    notices as never,
-    { noticeEmailChanged: async () => undefined } as never,
-  );
+  const events = new AccountEvents(f.audit, notices as never, { noticeEmailChanged: async () => undefined } as never);
   const service = new PasswordResetService(users, f.sms, f.hasher, f.sessions, credentials, events);
   return { service, fakes, db, repo, steps, counts };
 }

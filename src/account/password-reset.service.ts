@@ -7,8 +7,8 @@ import { fail, invalid } from '../common/errors/index.js';
 import type { RequestMeta } from '../common/request-context.js';
 import { SmsCodeService } from '../sms/sms-code.service.js';
 import { UsersService } from '../users/users.service.js';
-import type { PasswordResetDto } from './account.dto.js';
 import { AccountEvents } from './account-events.js';
+import type { PasswordResetDto } from './account.dto.js';
 
 /**
  * `POST /v1/users/password/reset`. The code is checked first: it is tied to the phone, so an unknown phone

@@ -40,6 +40,17 @@ export class AuditService {
     }
   }
 
+  /** Deletes up to `batch` events older than `days` days; returns how many (AUDIT_RETENTION_DAYS). */
+  async purgeOlderThan(days: number, batch: number): Promise<number> {
+    const [, count] = await this.db.query<[unknown, number]>(
+      `DELETE FROM security_events WHERE id IN (
+         SELECT id FROM security_events WHERE created_at < now() - make_interval(days => $1)
+          LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+      [days, batch],
+    );
+    return count;
+  }
+
   async recent(userId: string, limit = 50): Promise<EventView[]> {
     const rows = await onReplica(this.db, (m) =>
       m.find(SecurityEvent, { where: { userId }, order: { createdAt: 'DESC' }, take: limit }),

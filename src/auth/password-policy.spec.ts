@@ -1,5 +1,5 @@
-import { gunzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { checkPassword, isCommonPassword } from './password-policy.js';
 
 const listed = gunzipSync(readFileSync(new URL('./common-passwords.txt.gz', import.meta.url)))

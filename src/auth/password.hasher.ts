@@ -1,6 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import argon2 from 'argon2';
-import { randomBytes } from 'node:crypto';
 import { AppConfig } from '../config/config.js';
 import { WorkQueue } from '../limits/work-queue.js';
 

@@ -1,6 +1,6 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { createHash, randomBytes } from 'node:crypto';
 import { AppConfig } from '../config/config.js';
 import { REDIS } from '../infra/redis.module.js';
 import type { AuthUser } from './jwt-auth.guard.js';

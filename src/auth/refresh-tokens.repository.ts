@@ -34,7 +34,7 @@ const LIVE = 'used_at IS NULL AND revoked_at IS NULL AND expires_at > now()';
 
 // A session is a refresh-token family; it is live while its newest token can still be exchanged.
 const LIST = `
-SELECT family_id AS id, min(created_at) AS created_at, max(created_at) AS last_used_at,
+SELECT family_id AS id, min(session_started_at) AS created_at, max(created_at) AS last_used_at,
        (array_agg(ip ORDER BY created_at DESC))[1] AS ip,
        (array_agg(user_agent ORDER BY created_at DESC))[1] AS user_agent
   FROM refresh_tokens WHERE user_id = $1
@@ -119,6 +119,19 @@ export class RefreshTokensRepository {
       [userId, keepFamily],
     )) as [Array<{ family_id: string }>, number];
     return [...new Set(rows.map((r) => r.family_id))];
+  }
+
+  /**
+   * Deletes up to `batch` expired tokens; returns how many. A used token stays until it expires, so presenting
+   * it again is still caught as reuse (RFC 9700 §4.14); rows other purges hold are skipped, not waited for.
+   */
+  async purgeExpired(batch: number): Promise<number> {
+    const [, count] = await this.db.query<[unknown, number]>(
+      `DELETE FROM refresh_tokens WHERE id IN (
+         SELECT id FROM refresh_tokens WHERE expires_at < now() LIMIT $1 FOR UPDATE SKIP LOCKED)`,
+      [batch],
+    );
+    return count;
   }
 
   listLive(userId: string): Promise<SessionRow[]> {

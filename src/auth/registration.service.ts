@@ -1,9 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { ActivationService } from '../activation/activation.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { AppError, fail, invalid } from '../common/errors/index.js';
 import type { RequestMeta } from '../common/request-context.js';
-import { ActivationService } from '../activation/activation.service.js';
+import { pgFailure } from '../database/pg-error.js';
 import { SmsCodeService } from '../sms/sms-code.service.js';
 import { UsersService } from '../users/users.service.js';
 import type { RegisterDto } from './auth.dto.js';
@@ -64,7 +65,11 @@ export class RegistrationService {
       return await this.users.transaction(work);
     } catch (err) {
       if (err instanceof AppError || !linked) throw err;
-      logger.error(`registration transaction failed: ${err instanceof Error ? err.message : String(err)}`);
+      // SQLSTATE and constraint only: a database message may quote the values sent (docs/operations.md).
+      const failure = pgFailure(err);
+      logger.error(
+        `registration transaction failed: ${failure ? `${failure.code} ${failure.constraint ?? ''}` : 'error'}`,
+      );
       throw fail('bind_database_error');
     }
   }

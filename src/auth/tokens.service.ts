@@ -1,6 +1,6 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { fail } from '../common/errors/index.js';
@@ -61,7 +61,11 @@ export class TokensService {
       manager,
     );
     const claims: AccessClaims = { sub: userId, sid: familyId };
-    return { token: await this.jwt.signAsync(claims), refresh_token: refreshToken, expires_in: accessTtlSeconds };
+    // An access token never outlives its session's absolute lifetime.
+    const left = Math.floor((startedAt.getTime() + sessionMaxAgeSeconds * 1000 - Date.now()) / 1000);
+    const expiresIn = Math.max(1, Math.min(accessTtlSeconds, left));
+    const token = await this.jwt.signAsync(claims, { expiresIn });
+    return { token, refresh_token: refreshToken, expires_in: expiresIn };
   }
 
   /**

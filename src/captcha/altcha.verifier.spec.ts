@@ -1,6 +1,6 @@
+import { createHmac, pbkdf2Sync } from 'node:crypto';
 import { jest } from '@jest/globals';
 import { Redis } from 'ioredis';
-import { createHmac, pbkdf2Sync } from 'node:crypto';
 import { loadConfig } from '../config/config.js';
 import { AltchaVerifier } from './altcha.verifier.js';
 import { SpentCaptchas } from './spent-captchas.store.js';

@@ -16,8 +16,8 @@ export class EnvelopeInterceptor implements NestInterceptor {
     return next
       .handle()
       .pipe(
-        map((data) =>
-          data instanceof Envelope ? { code: data.code, data: data.data } : { code: 200, data: data ?? {} },
+        map((data: unknown) =>
+          data instanceof Envelope ? { code: data.code, data: data.data as unknown } : { code: 200, data: data ?? {} },
         ),
       );
   }

@@ -1,5 +1,5 @@
-import { HttpException, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { HttpException, Logger } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 import { AppError, CATALOGUE, fail, languageOf, ProviderError, providerErrorToAppError } from './errors/index.js';
 
@@ -69,6 +69,11 @@ function statusOf(err: unknown): number | undefined {
   return typeof status === 'number' ? status : undefined;
 }
 
+/** A failed statement is told by its SQLSTATE and constraint, never its message, which may quote values. */
 function describe(err: unknown): string {
+  if (err instanceof QueryFailedError) {
+    const { code, constraint, table } = err.driverError as { code?: string; constraint?: string; table?: string };
+    return `query failed: SQLSTATE ${code ?? '?'} ${constraint ?? ''} ${table ?? ''}`.trim();
+  }
   return err instanceof Error ? (err.stack ?? err.message) : String(err);
 }

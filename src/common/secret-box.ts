@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/config.js';
 
 /**
@@ -19,6 +19,11 @@ export class SecretBox {
     return [`v${version}`, iv, cipher.getAuthTag(), data]
       .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
       .join('.');
+  }
+
+  /** True when `sealed` is sealed under the current key version (`npm run reseal` skips it). */
+  isCurrent(sealed: string): boolean {
+    return sealed.startsWith(`v${this.config.encryption.current}.`);
   }
 
   open(sealed: string): string {

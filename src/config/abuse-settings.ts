@@ -40,8 +40,6 @@ export interface AbuseSettings {
 /** Threads of libuv's pool never given to argon2, so DNS look-ups and file reads never wait behind hashes. */
 export const RESERVED_THREADS = 4;
 
-const PLACEHOLDER = /^(|change-?me.*|dev-.*|placeholder|secret|test)$/i;
-
 /** Aliases understood by proxy-addr (Fastify's `trustProxy`), expanded so both sides agree. */
 const ALIASES: Record<string, string[]> = {
   loopback: ['127.0.0.1/8', '::1/128'],
@@ -49,12 +47,13 @@ const ALIASES: Record<string, string[]> = {
   uniquelocal: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7'],
 };
 
-export function abuseSettings(r: Reader, prod: boolean, otherSecrets: Record<string, string>): AbuseSettings {
+export function abuseSettings(r: Reader, prod: boolean): AbuseSettings {
   const concurrency = r.int('ARGON2_CONCURRENCY', Math.max(1, availableCpus() - 1), 1, 64);
   return {
     captcha: {
       mode: r.oneOf('CAPTCHA_MODE', ['off', 'adaptive', 'always'] as const, 'adaptive'),
-      secret: captchaSecret(r, prod, otherSecrets),
+      // Checked in production with the other secrets (production-rules.ts).
+      secret: r.str('CAPTCHA_SECRET', prod ? '' : 'dev-captcha-secret-not-for-production-000'),
       cost: r.int('CAPTCHA_COST', 1000, 1, 1_000_000),
       afterPerIp: r.int('CAPTCHA_AFTER_PER_IP', 3, 0, 1_000_000),
       afterPerPhone: r.int('CAPTCHA_AFTER_PER_PHONE', 2, 0, 1_000_000),
@@ -73,16 +72,6 @@ export function abuseSettings(r: Reader, prod: boolean, otherSecrets: Record<str
       threadPoolSize: r.int('UV_THREADPOOL_SIZE', concurrency + RESERVED_THREADS, concurrency + 1, 1024),
     },
   };
-}
-
-function captchaSecret(r: Reader, prod: boolean, others: Record<string, string>): string {
-  const value = r.str('CAPTCHA_SECRET', prod ? '' : 'dev-captcha-secret-not-for-production-000');
-  if (!prod) return value;
-  if (PLACEHOLDER.test(value) || value.length < 32)
-    r.fail('CAPTCHA_SECRET', 'must be set to a random secret of at least 32 characters in production');
-  for (const [name, other] of Object.entries(others))
-    if (value && value === other) r.fail('CAPTCHA_SECRET', `must differ from ${name}`);
-  return value;
 }
 
 /** A hop count (`0`: no proxy), or comma-separated addresses/CIDRs (v4 or v6) and proxy-addr's aliases. */

@@ -1,5 +1,6 @@
 import { loadConfig } from './config.js';
 import { ConfigError } from './env-reader.js';
+import { bitsPerChar } from './production-rules.js';
 
 const problems = (env: Record<string, string>) => {
   try {
@@ -14,14 +15,15 @@ const problems = (env: Record<string, string>) => {
 const strongProd = {
   NODE_ENV: 'production',
   DATABASE_URL: 'postgres://db/auth',
-  JWT_SECRET: 'k'.repeat(40),
-  SMS_CODE_SECRET: 's'.repeat(40),
+  JWT_SECRET: 'r7Qm2xV9pL4kT8wZ1cN6bH3jF5dS0aYeUgXiOoPq',
+  SMS_CODE_SECRET: 'Hk3Lp9Qz2Wm7Xv5Nc1Bt8Ry4Js6Df0GaEuIoYhTw',
   RONGLIAN_ACCOUNT_SID: 'sid',
   RONGLIAN_AUTH_TOKEN: 'a-real-token-value',
   RONGLIAN_APP_ID: 'app',
-  ENCRYPTION_KEYS: `3:${Buffer.alloc(32, 1).toString('base64')}`,
+  ENCRYPTION_KEYS: `3:${Buffer.from(Array.from({ length: 32 }, (_, i) => (i * 37 + 11) % 256)).toString('base64')}`,
   SMTP_URL: 'smtp://mail.example.com:587',
-  CAPTCHA_SECRET: 'c'.repeat(40),
+  CAPTCHA_SECRET: 'Zc4Vb8Nm1Qw5Er9Ty3Ui7Op2As6Df0GhJkLxCvBn',
+  ACTIVATION_URL: 'https://auth.example.com/active.html',
   TRUST_PROXY: '1',
 };
 
@@ -69,6 +71,71 @@ describe('loadConfig', () => {
 
   it('refuses argon2 parameters below the OWASP minimum', () => {
     expect(problems({ ARGON2_MEMORY_KIB: '4096' }).join()).toContain('ARGON2_MEMORY_KIB');
+  });
+
+  describe('production refusals (each names its variable)', () => {
+    const refused = (env: Record<string, string>) => problems({ ...strongProd, ...env }).join('\n');
+
+    it('refuses a secret reused under another name', () => {
+      expect(refused({ SMS_CODE_SECRET: strongProd.JWT_SECRET })).toContain(
+        'SMS_CODE_SECRET must differ from JWT_SECRET',
+      );
+      expect(refused({ CAPTCHA_SECRET: strongProd.JWT_SECRET })).toContain(
+        'CAPTCHA_SECRET must differ from JWT_SECRET',
+      );
+      expect(refused({ CAPTCHA_SECRET: strongProd.SMS_CODE_SECRET })).toContain(
+        'CAPTCHA_SECRET must differ from SMS_CODE_SECRET',
+      );
+    });
+
+    it.each(['JWT_SECRET', 'SMS_CODE_SECRET', 'CAPTCHA_SECRET', 'METRICS_TOKEN'])(
+      'refuses a long but low-entropy %s (Shannon under 3.5 bits per character)',
+      (name) => {
+        const weak = 'abababababababababababababababababab12';
+        expect(bitsPerChar(weak)).toBeLessThan(3.5);
+        expect(refused({ [name]: weak })).toContain(`${name} has too little entropy`);
+      },
+    );
+
+    it('accepts secrets from openssl rand -base64 32 and -hex 32', () => {
+      expect(bitsPerChar(strongProd.JWT_SECRET)).toBeGreaterThan(4.5);
+      expect(refused({ JWT_SECRET: '3f9c1a7e5b2d8f40c6a19e37b5d2f8c04a6e1b9d7c3f5a2e8b0d4c6f1a9e3b7d' })).toBe('');
+    });
+
+    it.each([
+      ['all-zero', Buffer.alloc(32, 0)],
+      ['repeated-byte', Buffer.alloc(32, 0xab)],
+      ['two-byte pattern', Buffer.from('ab'.repeat(16))],
+    ])('refuses an %s encryption key', (_, key) => {
+      expect(refused({ ENCRYPTION_KEYS: `3:${key.toString('base64')}` })).toContain('ENCRYPTION_KEYS key version 3');
+    });
+
+    it('refuses plain-http links sent to users', () => {
+      expect(refused({ ACTIVATION_URL: 'http://auth.example.com/active.html' })).toContain('ACTIVATION_URL');
+      const weibo = { WEIBO_CLIENT_ID: '123', WEIBO_CLIENT_SECRET: 'x' };
+      expect(refused({ ...weibo, WEIBO_REDIRECT_URI: 'http://auth.example.com/cb' })).toContain('WEIBO_REDIRECT_URI');
+      expect(refused({ ...weibo, WEIBO_REDIRECT_URI: 'https://auth.example.com/cb' })).toBe('');
+    });
+
+    it('refuses an audit retention under 180 days', () => {
+      expect(refused({ AUDIT_RETENTION_DAYS: '30' })).toContain('AUDIT_RETENTION_DAYS');
+      expect(loadConfig({ AUDIT_RETENTION_DAYS: '30' }).operations.purge.auditRetentionDays).toBe(30);
+    });
+
+    it('allows all of it outside production', () => {
+      const config = loadConfig({ JWT_SECRET: 'same', SMS_CODE_SECRET: 'same', ACTIVATION_URL: 'http://x/a' });
+      expect(config.jwt.secret).toBe('same');
+    });
+  });
+
+  it('has the operations defaults', () => {
+    expect(loadConfig({}).operations).toEqual({
+      metricsToken: '',
+      workerMetricsPort: 9464,
+      adminMaxFailures: 10,
+      adminFailureWindowSeconds: 900,
+      purge: { everySeconds: 3600, batchSize: 1000, unboundIdentityTtlSeconds: 86400, auditRetentionDays: 180 },
+    });
   });
 
   describe('SMS providers', () => {

@@ -4,6 +4,8 @@
  */
 import { abuseSettings, type AbuseSettings } from './abuse-settings.js';
 import { parseEnv, type Reader } from './env-reader.js';
+import { operationsSettings, type OperationsSettings } from './operations-settings.js';
+import { checkKey, checkSecrets, PLACEHOLDER, requireHttps } from './production-rules.js';
 
 export type RedisMode = 'standalone' | 'sentinel' | 'cluster';
 export interface HostPort {
@@ -66,6 +68,8 @@ export class AppConfig {
   smsVerify: AbuseSettings['smsVerify'];
   wechatLoginIpHourlyCap: number;
   hashing: AbuseSettings['hashing'];
+  /** Metrics access, the dashboard's failure limit, the worker's endpoint, purges (docs/operations.md). */
+  operations: OperationsSettings;
   sms: {
     driver: SmsDriver;
     /** Run the SMS consumer inside the API process (development convenience). */
@@ -166,8 +170,6 @@ export interface TencentSmsConfig {
 }
 // ---- end SMS providers ----
 
-const PLACEHOLDER = /^(|change-?me.*|dev-.*|placeholder|secret|test)$/i;
-
 export function loadConfig(source: Record<string, string | undefined> = process.env): AppConfig {
   return parseEnv(source, (r) => build(r));
 }
@@ -175,13 +177,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
 function build(r: Reader): AppConfig {
   const env = r.oneOf('NODE_ENV', ['development', 'production', 'test'] as const, 'development');
   const prod = env === 'production';
-  const secret = (name: string, devDefault: string) => {
-    const value = r.str(name, prod ? '' : devDefault);
-    if (prod && (PLACEHOLDER.test(value) || value.length < 32)) {
-      r.fail(name, 'must be set to a random secret of at least 32 characters in production');
-    }
-    return value;
-  };
+  // Checked in production with the other secrets below (production-rules.ts).
+  const secret = (name: string, devDefault: string) => r.str(name, prod ? '' : devDefault);
   const providers = smsProviders(r, prod);
   const encryption = encryptionKeys(r, prod);
   const port = r.int('PORT', 3000, 0, 65535);
@@ -190,7 +187,13 @@ function build(r: Reader): AppConfig {
     r.fail('MAIL_DRIVER', 'log is refused in production: set SMTP_URL (activation mails would be dropped)');
   const jwtSecret = secret('JWT_SECRET', 'dev-jwt-secret-not-for-production-0000000');
   const smsCodeSecret = secret('SMS_CODE_SECRET', 'dev-sms-code-secret-not-for-production-00');
-  const abuse = abuseSettings(r, prod, { JWT_SECRET: jwtSecret, SMS_CODE_SECRET: smsCodeSecret });
+  const abuse = abuseSettings(r, prod);
+  checkSecrets(r, prod, {
+    JWT_SECRET: jwtSecret,
+    SMS_CODE_SECRET: smsCodeSecret,
+    CAPTCHA_SECRET: abuse.captcha.secret,
+  });
+  const links = productionLinks(r, prod, port);
 
   return Object.freeze({
     ...scaleOut(r),
@@ -222,6 +225,7 @@ function build(r: Reader): AppConfig {
       parallelism: r.int('ARGON2_PARALLELISM', 1, 1, 16),
     },
     ...abuse,
+    operations: operationsSettings(r, prod),
     sms: {
       driver: providers.driver,
       inlineWorker: r.bool('SMS_INLINE_WORKER', false),
@@ -247,7 +251,7 @@ function build(r: Reader): AppConfig {
     weibo: {
       clientId: r.str('WEIBO_CLIENT_ID', ''),
       clientSecret: r.str('WEIBO_CLIENT_SECRET', ''),
-      redirectUri: r.url('WEIBO_REDIRECT_URI', `http://127.0.0.1:${port}/callback.html`),
+      redirectUri: links.weiboRedirectUri,
       authorizeUrl: r.url('WEIBO_AUTHORIZE_URL', 'https://api.weibo.com/oauth2/authorize'),
       apiBase: r.url('WEIBO_API_BASE', 'https://api.weibo.com'),
       timeoutMs: r.int('WEIBO_TIMEOUT_MS', 5000, 100, 60000),
@@ -266,7 +270,7 @@ function build(r: Reader): AppConfig {
       driver: mailDriver,
       smtpUrl: r.str('SMTP_URL', ''),
       from: r.str('MAIL_FROM', 'nest-auth-cn <no-reply@localhost>'),
-      activationUrl: r.url('ACTIVATION_URL', `http://127.0.0.1:${port}/active.html`),
+      activationUrl: links.activationUrl,
       activationTtlSeconds: r.int('ACTIVATION_TTL', 3 * 86400, 60, 30 * 86400),
       resendCooldownSeconds: r.int('ACTIVATION_RESEND_COOLDOWN', 60, 1, 86400),
       retryAttempts: r.int('MAIL_RETRY_ATTEMPTS', 5, 1, 20),
@@ -342,13 +346,25 @@ function encryptionKeys(r: Reader, prod: boolean): AppConfig['encryption'] {
     const key = Buffer.from(b64 ?? '', 'base64');
     if (!/^\d+$/.test(version) || key.length !== 32)
       r.fail('ENCRYPTION_KEYS', `entry "${version}:…" must be <version>:<base64 of 32 bytes>`);
-    else keys[Number(version)] = key;
+    else {
+      checkKey(r, prod, 'ENCRYPTION_KEYS', version, key);
+      keys[Number(version)] = key;
+    }
   }
   const versions = Object.keys(keys).map(Number);
   const current = r.int('ENCRYPTION_KEY_VERSION', versions.length ? Math.max(...versions) : 1, 1, 1_000_000);
   if (versions.length && !keys[current])
     r.fail('ENCRYPTION_KEY_VERSION', `names no key in ENCRYPTION_KEYS (${versions.join(', ')})`);
   return { current, keys };
+}
+
+/** Links users' browsers follow; https in production (Weibo's only once Weibo is configured). */
+function productionLinks(r: Reader, prod: boolean, port: number) {
+  const weiboRedirectUri = r.url('WEIBO_REDIRECT_URI', `http://127.0.0.1:${port}/callback.html`);
+  const activationUrl = r.url('ACTIVATION_URL', `http://127.0.0.1:${port}/active.html`);
+  if (r.str('WEIBO_CLIENT_ID', '')) requireHttps(r, prod, 'WEIBO_REDIRECT_URI', weiboRedirectUri);
+  requireHttps(r, prod, 'ACTIVATION_URL', activationUrl);
+  return { weiboRedirectUri, activationUrl };
 }
 
 function adminPassword(r: Reader, prod: boolean): string {

@@ -1,6 +1,6 @@
-import { availableCpus, cgroupCpuQuota } from './cpu.js';
-import { loadConfig } from './config.js';
 import { RESERVED_THREADS } from './abuse-settings.js';
+import { loadConfig } from './config.js';
+import { availableCpus, cgroupCpuQuota } from './cpu.js';
 
 const files = (map: Record<string, string>) => (path: string) => map[path];
 

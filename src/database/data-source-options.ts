@@ -1,5 +1,4 @@
-import type { DataSourceOptions } from 'typeorm';
-import type { Logger as TypeOrmLogger } from 'typeorm';
+import type { DataSourceOptions, Logger as TypeOrmLogger } from 'typeorm';
 import type { AppConfig } from '../config/config.js';
 import { entities } from '../entities.js';
 import { Accounts1763856000000 } from './migrations/1763856000000-Accounts.js';
@@ -8,6 +7,7 @@ import { SecurityEvents1763856200000 } from './migrations/1763856200000-Security
 import { Profile1763856300000 } from './migrations/1763856300000-Profile.js';
 import { SessionStart1764460800000 } from './migrations/1764460800000-SessionStart.js';
 import { ForgetWechatSessionKeys1764460900000 } from './migrations/1764460900000-ForgetWechatSessionKeys.js';
+import { PurgeIndexes1764633600000 } from './migrations/1764633600000-PurgeIndexes.js';
 import { VerifiedEmailUnique1764547200000 } from './migrations/1764547200000-VerifiedEmailUnique.js';
 
 export const migrations = [
@@ -17,6 +17,7 @@ export const migrations = [
   Profile1763856300000,
   SessionStart1764460800000,
   ForgetWechatSessionKeys1764460900000,
+  PurgeIndexes1764633600000,
   VerifiedEmailUnique1764547200000,
 ];
 

@@ -22,4 +22,23 @@ export class DatabaseModule {
       ],
     };
   }
+
+  /**
+   * The same data source for the worker's purge and `npm run reseal`: it never migrates (the API does) and
+   * connects on first use, so the worker starts and sends SMS without waiting for PostgreSQL.
+   */
+  static lazy(): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          inject: [AppConfig],
+          useFactory: (config: AppConfig) => {
+            const options = dataSourceOptions(config);
+            return { ...options, extra: { ...(options.extra as object), max: 2 }, manualInitialization: true };
+          },
+        }),
+      ],
+    };
+  }
 }

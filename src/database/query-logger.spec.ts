@@ -1,5 +1,5 @@
-import { pino } from 'pino';
 import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { QueryFailedError } from 'typeorm';
 import { maskSql, QueryLogger } from './query-logger.js';
 

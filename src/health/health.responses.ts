@@ -8,6 +8,8 @@ export class LiveView {
 class ReadyChecks {
   @ApiProperty({ enum: ['up'] }) database: string;
   @ApiProperty({ enum: ['up'] }) redis: string;
+  /** Redis' maxmemory-policy is `noeviction` (docs/operations.md). */
+  @ApiProperty({ enum: ['up'] }) redis_policy: string;
   @ApiProperty({ enum: ['up'] }) queue: string;
 }
 

@@ -16,6 +16,13 @@ export interface ProviderProfile {
   credentialExpiresAt?: Date | null;
 }
 
+export interface ResealBatch {
+  /** The last id looked at; null when there was nothing left. */
+  lastId: string | null;
+  resealed: number;
+  unreadable: number;
+}
+
 /**
  * The only reader and writer of `identities` (Weibo, WeChat): one row per (provider, uid), credentials sealed
  * with SecretBox. Changes that show in a profile drop its cached copy.
@@ -125,6 +132,43 @@ export class IdentitiesService {
     } catch {
       return null;
     }
+  }
+
+  /** Deletes up to `batch` identities never bound to an account and unseen for `olderThanSeconds`. */
+  async purgeUnbound(olderThanSeconds: number, batch: number): Promise<number> {
+    const [, count] = await this.db.query<[unknown, number]>(
+      `DELETE FROM identities WHERE id IN (
+         SELECT id FROM identities
+          WHERE user_id IS NULL AND COALESCE(last_login_at, created_at) < now() - make_interval(secs => $1)
+          LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+      [olderThanSeconds, batch],
+    );
+    return count;
+  }
+
+  /**
+   * Re-seals under the current key version up to `batch` credentials after `afterId` (keyset order), so an
+   * old key can be removed. A row changed meanwhile is left as it is; one no configured key opens is counted.
+   */
+  async resealBatch(afterId: string, batch: number): Promise<ResealBatch> {
+    const rows = await this.db.query<Array<{ id: string; credential_enc: string }>>(
+      `SELECT id, credential_enc FROM identities WHERE credential_enc IS NOT NULL AND id > $1 ORDER BY id LIMIT $2`,
+      [afterId, batch],
+    );
+    const result: ResealBatch = { lastId: rows.at(-1)?.id ?? null, resealed: 0, unreadable: 0 };
+    for (const row of rows.filter((r) => !this.box.isCurrent(r.credential_enc))) {
+      const clear = this.openQuietly(row.credential_enc);
+      if (clear === null) {
+        result.unreadable++;
+        continue;
+      }
+      const [, changed] = await this.db.query<[unknown, number]>(
+        `UPDATE identities SET credential_enc = $1 WHERE id = $2 AND credential_enc = $3`,
+        [this.box.seal(clear), row.id, row.credential_enc],
+      );
+      result.resealed += changed;
+    }
+    return result;
   }
 
   listForUser(userId: string): Promise<Identity[]> {

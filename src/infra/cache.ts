@@ -1,6 +1,6 @@
 import { CacheModule } from '@nestjs/cache-manager';
-import { Keyv } from 'keyv';
 import { Cluster } from 'ioredis';
+import { Keyv } from 'keyv';
 import type { RedisClient } from './redis-factory.js';
 import { REDIS } from './redis.module.js';
 

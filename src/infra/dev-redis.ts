@@ -1,6 +1,6 @@
-import { Logger } from '@nestjs/common';
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer, Socket } from 'node:net';
+import { Logger } from '@nestjs/common';
 
 const logger = new Logger('Redis');
 

@@ -1,6 +1,6 @@
-import { Logger } from '@nestjs/common';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { Logger } from '@nestjs/common';
 
 const logger = new Logger('EmbeddedPostgres');
 

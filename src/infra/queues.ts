@@ -45,7 +45,7 @@ export class QueueConnections implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     // Shutdown hooks of different modules run in no set order: close the queues first (idempotent in Bull),
     // so active jobs finish on open connections.
-    await Promise.all(QUEUES.map((name) => this.queue(name)?.close()));
+    await Promise.all(QUEUES.map((name) => this.queue(name)?.close() ?? Promise.resolve()));
     await Promise.all(this.all.map(closeRedis));
   }
 
@@ -66,7 +66,7 @@ export const BullRoot = BullModule.forRootAsync({
   imports: [QueueConnectionsModule],
   inject: [QueueConnections],
   useFactory: (connections: QueueConnections) => ({
-    createClient: (type: BullClientType) => connections.create(type) as never,
+    createClient: (type: BullClientType) => connections.create(type),
   }),
 });
 

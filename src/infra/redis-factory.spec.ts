@@ -11,7 +11,15 @@ const make = (env: Record<string, string>, role?: Parameters<typeof createRedis>
 
 afterAll(async () => {
   const ended = (client: RedisClient) => new Promise((resolve) => client.once('end', resolve));
-  await Promise.all(opened.filter((c) => c.status !== 'end').map((c) => [ended(c), c.disconnect()][0]));
+  await Promise.all(
+    opened
+      .filter((c) => c.status !== 'end')
+      .map((c) => {
+        const end = ended(c);
+        c.disconnect();
+        return end;
+      }),
+  );
 });
 
 describe('createRedis', () => {

@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
-import type { AppConfig } from '../config/config.js';
 import { startSmtpFake, type RunningSmtpFake } from '../../test/fakes/smtp.fake.js';
+import type { AppConfig } from '../config/config.js';
 import { MailDeliveryError } from './mail.errors.js';
 import { Mailer, maskEmail } from './mailer.js';
 

@@ -1,7 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable } from '@nestjs/common';
 import type { JobOptions, Queue } from 'bull';
-import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../config/config.js';
 import { MAIL_QUEUE } from '../infra/queues.js';
 import type { MailJob } from './mail-job.js';

@@ -1,28 +1,40 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { Redis } from 'ioredis';
-import { REDIS } from '../infra/redis.module.js';
-
-const KEY = 'metrics:jobs';
+import { Injectable } from '@nestjs/common';
+import { Counter } from 'prom-client';
+import { Metrics } from './metrics.js';
 
 export type JobOutcome = 'sent' | 'retried' | 'failed' | 'unknown' | 'queued' | 'skipped';
 
 /**
- * Job outcomes counted in Redis by whichever worker ran them (workers have no HTTP server to scrape);
- * the API's /metrics exports the totals of all workers.
+ * Job outcomes as Prometheus counters of the process that ran them: the worker's own /metrics
+ * (WORKER_METRICS_PORT), or the API's when it runs the consumers inline. Prometheus sums the workers.
  */
 @Injectable()
 export class JobMetrics {
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  private readonly jobs: Counter<'queue' | 'outcome' | 'reason'>;
+  private readonly purged: Counter<'table'>;
 
-  async record(queue: string, outcome: JobOutcome, reason = ''): Promise<void> {
-    await this.redis.hincrby(KEY, `${queue}|${outcome}|${reason}`, 1).catch(() => undefined);
+  constructor(metrics: Metrics) {
+    this.jobs = new Counter({
+      name: 'auth_jobs_total',
+      help: 'Jobs handled by this process, by queue, outcome (sent, retried, failed) and reason',
+      labelNames: ['queue', 'outcome', 'reason'] as const,
+      registers: [metrics.registry],
+    });
+    this.purged = new Counter({
+      name: 'auth_purged_rows_total',
+      help: 'Rows deleted by the scheduled purge, by table',
+      labelNames: ['table'] as const,
+      registers: [metrics.registry],
+    });
   }
 
-  async totals(): Promise<Array<{ queue: string; outcome: string; reason: string; count: number }>> {
-    const raw = await this.redis.hgetall(KEY);
-    return Object.entries(raw).map(([field, count]) => {
-      const [queue, outcome, reason] = field.split('|');
-      return { queue, outcome, reason, count: Number(count) };
-    });
+  /** Counts one outcome; a promise so callers may await it like any other step of a job. */
+  record(queue: string, outcome: JobOutcome, reason = ''): Promise<void> {
+    this.jobs.inc({ queue, outcome, reason });
+    return Promise.resolve();
+  }
+
+  recordPurged(table: string, rows: number): void {
+    this.purged.inc({ table }, rows);
   }
 }

@@ -13,7 +13,7 @@ const LOGIN_ROUTES: Record<string, string> = {
 
 export type SmsRefusal = 'cooldown' | 'daily' | 'ip' | 'network' | 'global' | 'captcha';
 
-/** The API process's Prometheus registry (text format at GET /metrics). */
+/** The process's Prometheus registry: the API's GET /metrics, or the worker's (WORKER_METRICS_PORT). */
 @Injectable()
 export class Metrics {
   readonly registry = new Registry();
@@ -49,7 +49,8 @@ export class Metrics {
   });
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'auth_' });
+    // Standard names (process_*, nodejs_*), so stock Node.js dashboards work unchanged.
+    collectDefaultMetrics({ register: this.registry });
   }
 
   observeHttp(method: string, route: string, status: number, seconds: number): void {

@@ -15,7 +15,7 @@ import { QueueMetrics } from './queue-metrics.js';
 })
 export class ObservabilityModule {}
 
-/** Worker side: only the job counters (workers have no HTTP server). */
+/** Worker side: the registry and the job counters, served by the worker's own endpoint (src/health). */
 @Global()
-@Module({ providers: [JobMetrics], exports: [JobMetrics] })
+@Module({ providers: [Metrics, JobMetrics], exports: [Metrics, JobMetrics] })
 export class WorkerMetricsModule {}

@@ -3,15 +3,16 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Queue } from 'bull';
 import { Gauge } from 'prom-client';
 import { MAIL_QUEUE, SMS_QUEUE } from '../infra/queues.js';
-import { JobMetrics } from './job-metrics.js';
 import { Metrics } from './metrics.js';
 
-/** Queue depths and the workers' job outcomes, read from Redis when Prometheus scrapes. */
+/**
+ * Queue depths, read from Redis when Prometheus scrapes (shared state: every API replica reports the same
+ * values, so dashboards take `max by (queue, state)`). Job outcomes are the workers' own counters.
+ */
 @Injectable()
 export class QueueMetrics implements OnModuleInit {
   constructor(
     private readonly metrics: Metrics,
-    private readonly jobs: JobMetrics,
     @InjectQueue(SMS_QUEUE) private readonly sms: Queue,
     @InjectQueue(MAIL_QUEUE) private readonly mail: Queue,
   ) {}
@@ -27,20 +28,8 @@ export class QueueMetrics implements OnModuleInit {
         this.reset();
         for (const [name, queue] of Object.entries(queues)) {
           const counts = await queue.getJobCounts();
-          for (const [state, count] of Object.entries(counts)) this.set({ queue: name, state }, count);
+          for (const [state, count] of Object.entries(counts)) this.set({ queue: name, state }, Number(count));
         }
-      },
-    });
-    const jobs = this.jobs;
-    new Gauge({
-      name: 'auth_jobs_total',
-      help: 'Jobs handled by all workers since the counters were created, by queue, outcome (sent, retried, failed) and reason',
-      labelNames: ['queue', 'outcome', 'reason'] as const,
-      registers: [this.metrics.registry],
-      async collect() {
-        this.reset();
-        for (const t of await jobs.totals())
-          this.set({ queue: t.queue, outcome: t.outcome, reason: t.reason }, t.count);
       },
     });
   }

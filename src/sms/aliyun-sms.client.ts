@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/config.js';
 import { nationalNumber } from '../users/phone.js';
 import { classifyAliyun } from './aliyun-sms.errors.js';

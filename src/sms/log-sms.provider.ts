@@ -15,13 +15,13 @@ export class LogSmsProvider implements SmsProvider {
   readonly deduplicates = true;
   private readonly logger = new Logger('Sms');
 
-  async sendCode(sms: CodeSms): Promise<SmsSendResult> {
+  sendCode(sms: CodeSms): Promise<SmsSendResult> {
     this.logger.log(`[SMS_DRIVER=log] to ${maskPhone(sms.phone)}: code ${sms.code}, valid ${sms.ttlMinutes} min`);
-    return sent(`log:${sms.requestId}`);
+    return Promise.resolve(sent(`log:${sms.requestId}`));
   }
 
-  async sendNotice(sms: NoticeSms): Promise<SmsSendResult> {
+  sendNotice(sms: NoticeSms): Promise<SmsSendResult> {
     this.logger.log(`[SMS_DRIVER=log] to ${maskPhone(sms.phone)}: notice, 您的账号刚刚${NOTICE_ACTION[sms.notice]}`);
-    return sent(`log:${sms.requestId}`);
+    return Promise.resolve(sent(`log:${sms.requestId}`));
   }
 }

@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
 import { AppConfig, type RonglianConfig } from '../config/config.js';
 import { nationalNumber } from '../users/phone.js';
 import { attempt, parseJson } from './provider-http.js';

@@ -1,7 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable } from '@nestjs/common';
 import type { JobOptions, Queue } from 'bull';
-import { randomUUID } from 'node:crypto';
 import { SecretBox } from '../common/secret-box.js';
 import { AppConfig } from '../config/config.js';
 import { confirmReplicated, SMS_QUEUE } from '../infra/queues.js';

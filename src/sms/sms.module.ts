@@ -13,8 +13,8 @@ import { SmsNotices } from './sms-notices.js';
 import { SMS_PROVIDER, type SmsProvider } from './sms-provider.js';
 import { SmsRequestStore } from './sms-request.store.js';
 import { SmsProcessor } from './sms.processor.js';
-import { TencentSmsClient } from './tencent-sms.client.js';
 import { SmsSender } from './sms.sender.js';
+import { TencentSmsClient } from './tencent-sms.client.js';
 
 const queue = registerQueue(SMS_QUEUE);
 

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { spaContentSecurityPolicy } from '../common/security-headers.js';
 import type { AppConfig } from '../config/config.js';
 
 /**
@@ -17,13 +18,15 @@ export async function serveWeb(app: NestFastifyApplication, config: AppConfig): 
     logger.log(`no SPA at ${root} (build it with npm run web:build); serving the API only`);
     return;
   }
-  await app.register(fastifyStatic as never, {
+  await app.register(fastifyStatic, {
     root,
     prefix: '/',
     wildcard: false,
     decorateReply: false, // the queue dashboard registers @fastify/static too
-    setHeaders: (reply: { header(name: string, value: string): unknown }, path: string) =>
-      reply.header('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'),
+    setHeaders: (reply: { header(name: string, value: string): unknown }, path: string) => {
+      reply.header('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+      if (path.endsWith('.html')) reply.header('content-security-policy', spaContentSecurityPolicy);
+    },
   });
   logger.log(`serving the SPA from ${root}`);
 }

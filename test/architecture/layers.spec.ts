@@ -10,7 +10,7 @@ const SRC = resolve(import.meta.dirname, '../../src');
 /** Lower index = higher layer; a folder may import only folders of a later group or its own. */
 const LAYERS: string[][] = [
   ['web', 'health'],
-  ['account'],
+  ['account', 'maintenance'],
   ['oauth'],
   ['auth'],
   ['activation'],

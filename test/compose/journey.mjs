@@ -2,10 +2,12 @@
 // The account journey against the composed stack, from outside it: only the published ports of the API and
 // the fakes (their /_fake control routes, as test/support does). Then a queue check: with SMS sends slowed
 // down, one worker container is stopped mid-queue and every SMS must still reach the fake Ronglian once.
+// Weibo logins carry a PKCE-style verifier (RFC 7636, S256); linking Weibo to a signed-in account needs a
+// step-up proof, X-Reauth-Token (docs/security.md, "Step-up re-authentication").
 //
 //   API_URL=http://127.0.0.1:3000 FAKES_HOST=127.0.0.1 WORKER_CONTAINERS="<id> <id>" node test/compose/journey.mjs
 import { execFileSync } from 'node:child_process';
-import { randomInt } from 'node:crypto';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
 
 const api = process.env.API_URL ?? 'http://127.0.0.1:3000';
 const fakesHost = process.env.FAKES_HOST ?? '127.0.0.1';
@@ -17,6 +19,8 @@ const fake = {
 };
 const workers = (process.env.WORKER_CONTAINERS ?? '').split(/\s+/).filter(Boolean);
 const QUEUED_SMS = 24;
+// RONGLIAN_TEMPLATE_ID in test/compose/fakes.env: verification codes (notices use another template).
+const CODE_TEMPLATE = '1';
 
 const newPhone = () => `1${randomInt(3, 10)}${String(randomInt(0, 1e9)).padStart(9, '0')}`;
 const newIp = () => `10.${randomInt(0, 255)}.${randomInt(0, 255)}.${randomInt(1, 254)}`;
@@ -44,8 +48,19 @@ async function http(base, method, path, body, headers = {}) {
   return { status: response.status, body: json, headers: response.headers };
 }
 
-const call = (method, path, body, token) =>
-  http(api, method, path, body, { 'x-forwarded-for': newIp(), ...(token ? { authorization: `Bearer ${token}` } : {}) });
+/** A client of the API from a random address (TRUST_PROXY=1: the API reads X-Forwarded-For). */
+const call = (method, path, body, { token, reauth } = {}) =>
+  http(api, method, path, body, {
+    'x-forwarded-for': newIp(),
+    ...(token ? { authorization: `Bearer ${token}` } : {}),
+    ...(reauth ? { 'x-reauth-token': reauth } : {}),
+  });
+
+/** RFC 7636: a random verifier the browser keeps, and its S256 challenge sent when the login starts. */
+function pkce() {
+  const verifier = randomBytes(32).toString('base64url');
+  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+}
 
 async function until(probe, what, timeoutMs = 20000) {
   const deadline = Date.now() + timeoutMs;
@@ -57,7 +72,10 @@ async function until(probe, what, timeoutMs = 20000) {
   }
 }
 
-const messagesTo = async (phone) => (await http(fake.ronglian, 'GET', `/_fake/messages?to=${phone}`)).body.messages;
+const messagesTo = async (phone) =>
+  (await http(fake.ronglian, 'GET', `/_fake/messages?to=${phone}`)).body.messages.filter(
+    (m) => m.templateId === CODE_TEMPLATE,
+  );
 
 async function smsCode(phone) {
   const sent = await call('POST', '/v1/users/sms/code', { phone });
@@ -107,19 +125,20 @@ async function journey() {
     check(answer.status === 200 && answer.body.data.username === username, 'POST /v1/tokens', answer.body);
     return answer.body.data;
   });
-  await step('refresh rotates the token; the new access token reads the profile', async () => {
+  const refreshed = await step('refresh rotates the token; the new access token reads the profile', async () => {
     const answer = await call('POST', '/v1/tokens/refresh', { refresh_token: login.refresh_token });
     check(
       answer.status === 200 && answer.body.data.refresh_token !== login.refresh_token,
       'POST /v1/tokens/refresh',
       answer.body,
     );
-    const me = await call('GET', '/v1/users/me', undefined, answer.body.data.token);
+    const me = await call('GET', '/v1/users/me', undefined, { token: answer.body.data.token });
     check(me.status === 200 && me.body.data.phone === `+86${phone}`, 'GET /v1/users/me', me.body);
     check(registered.refresh_token !== answer.body.data.refresh_token, 'distinct sessions');
+    return answer.body.data.token;
   });
   await step('Weibo: first login gives a bind ticket, binding the account signs it in next time', async () => {
-    const uid = String(randomInt(2_000_000_000, 2_900_000_000));
+    const uid = newWeiboUid();
     const first = await weiboCallback(uid);
     check(first.body.code === 201 && first.body.data.bind_ticket, 'first Weibo callback', first.body);
     const bind = await call('POST', '/v1/users/weibo/bind', {
@@ -130,6 +149,27 @@ async function journey() {
     check(bind.status === 200 && bind.body.data.username === username, 'POST /v1/users/weibo/bind', bind.body);
     const again = await weiboCallback(uid);
     check(again.body.code === 200 && again.body.data.username === username, 'second Weibo callback', again.body);
+  });
+  await step('Weibo link: refused without a fresh proof; after reauth, unlink and link another Weibo', async () => {
+    const token = refreshed;
+    const { challenge } = pkce();
+    const bare = await call('GET', `/v1/users/weibo/authorization?code_challenge=${challenge}`, undefined, { token });
+    check(
+      bare.status === 403 && bare.body.error?.reason === 'reauth_required',
+      'linking without X-Reauth-Token',
+      bare.body,
+    );
+    const proof = await call('POST', '/v1/users/me/reauth', { password }, { token });
+    check(proof.status === 200 && proof.body.data.reauth_token, 'POST /v1/users/me/reauth', proof.body);
+    const auth = { token, reauth: proof.body.data.reauth_token };
+    const unlinked = await call('DELETE', '/v1/users/me/identities/weibo', undefined, auth);
+    check(unlinked.status === 200, 'DELETE /v1/users/me/identities/weibo', unlinked.body);
+    const uid = newWeiboUid();
+    const linked = await weiboCallback(uid, auth);
+    check(linked.status === 200 && linked.body.data.username === username, 'the linking Weibo callback', linked.body);
+    const me = await call('GET', '/v1/users/me', undefined, { token });
+    const identities = me.body.data?.identities ?? [];
+    check(identities.length === 1 && identities[0].uid === uid, 'the linked Weibo on GET /v1/users/me', identities);
   });
   await step('WeChat mini-program login creates an account', async () => {
     const { body } = await http(fake.wechat, 'POST', '/_fake/codes', {});
@@ -142,15 +182,22 @@ async function journey() {
   });
 }
 
-/** What the SPA does: get the authorize URL, let the fake user consent, hand the callback query to the API. */
-async function weiboCallback(uid) {
-  const authorization = await call('GET', '/v1/users/weibo/authorization');
+const newWeiboUid = () => String(randomInt(2_000_000_000, 2_900_000_000));
+
+/**
+ * What the SPA does: start with a PKCE challenge (signed in and with a reauth token when linking), let the fake
+ * user consent, hand the callback query and the verifier to the API.
+ */
+async function weiboCallback(uid, auth = {}) {
+  const { verifier, challenge } = pkce();
+  const authorization = await call('GET', `/v1/users/weibo/authorization?code_challenge=${challenge}`, undefined, auth);
   check(authorization.status === 200, 'GET /v1/users/weibo/authorization', authorization.body);
   const url = new URL(authorization.body.data.oauth_url);
   url.searchParams.set('uid', uid);
   const consent = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(15000) });
   const query = new URL(consent.headers.get('location') ?? '').searchParams;
-  return call('GET', `/v1/users/weibo/users?${query}`);
+  query.set('code_verifier', verifier);
+  return call('GET', `/v1/users/weibo/users?${query}`, undefined, { token: auth.token });
 }
 
 async function queueSurvivesWorkerStop() {

@@ -164,7 +164,12 @@ describe('everything else', () => {
 
   it('health, docs and the OpenAPI document answer', async () => {
     expect((await call('GET', '/health/live')).body).toEqual({ code: 200, data: { status: 'up' } });
-    expect((await call('GET', '/health/ready')).body.data.checks).toEqual({ database: 'up', redis: 'up', queue: 'up' });
+    expect((await call('GET', '/health/ready')).body.data.checks).toEqual({
+      database: 'up',
+      redis: 'up',
+      redis_policy: 'up',
+      queue: 'up',
+    });
     const doc = await call('GET', '/docs-json');
     expect(doc.status).toBe(200);
     expect(Object.keys(doc.body.paths)).toEqual(

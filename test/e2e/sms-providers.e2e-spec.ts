@@ -4,9 +4,9 @@
  * `reqId` (sent, one SMS); Alibaba replays the identical signed request once and gets `SignatureNonceUsed`
  * (unknown, one SMS); Tencent never resends (unknown, one SMS).
  */
+import { queueKeyPrefix, SMS_QUEUE } from '../../src/infra/queues.js';
 import { closeClients, newPhone, newUsername, redis, sql, stack } from '../support/client.js';
 import { codeFor, DRIVERS, settled, startDriverStack, type Driver, type DriverStack } from './sms-providers.support.js';
-import { queueKeyPrefix, SMS_QUEUE } from '../../src/infra/queues.js';
 
 afterAll(closeClients);
 
@@ -74,7 +74,7 @@ describe.each(DRIVERS)('SMS through %s', (driver) => {
     expect((await target.call('POST', '/v1/tokens', { account: username, password: newPassword })).status).toBe(200);
     // Each code once; the reset also sends the owner a notice where the driver has a notice template.
     const codes = (await target.messages(phone)).filter((m) => m.code).map((m) => m.code);
-    expect(codes.filter((c) => /^\d{6}$/.test(c!))).toEqual([first.code, login.code, reset.code]);
+    expect(codes.filter((c) => /^\d{6}$/.test(c))).toEqual([first.code, login.code, reset.code]);
   });
 
   it('a transient refusal twice, then OK: exactly one SMS, status sent', async () => {

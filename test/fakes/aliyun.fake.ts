@@ -5,8 +5,8 @@
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { formParams, sendJson, startHttp, type FakeRequest, type RunningFake } from './http.js';
 import { checkV3, parseSendSms, type AliyunError, type AliyunTemplate, type SendSmsParams } from './aliyun-rules.js';
+import { formParams, sendJson, startHttp, type FakeRequest, type RunningFake } from './http.js';
 import {
   applyTransportFault,
   handleControl,

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createTransport } from 'nodemailer';
 import type { RunningFake } from './http.js';
-import { RONGLIAN_DEFAULTS, startRonglianFake } from './ronglian.fake.js';
 import { shanghaiStamp } from './ronglian-rules.js';
+import { RONGLIAN_DEFAULTS, startRonglianFake } from './ronglian.fake.js';
 import { startSmtpFake, type RunningSmtpFake } from './smtp.fake.js';
 import { WECHAT_DEFAULTS, startWechatFake } from './wechat.fake.js';
 import { WEIBO_DEFAULTS, startWeiboFake } from './weibo.fake.js';

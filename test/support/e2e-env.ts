@@ -31,6 +31,8 @@ export const e2eAppEnv: Record<string, string> = {
   LOGIN_ACCOUNT_MAX_FAILURES: '5',
   LOGIN_IP_MAX_FAILURES: '20',
   BODY_LIMIT_BYTES: '8192',
+  // Off for the shared stack (several workers per run); test/e2e/hygiene starts a worker with its own port.
+  WORKER_METRICS_PORT: '0',
   // Adaptive, with thresholds no other spec reaches; test/e2e/abuse.e2e-spec.ts starts its own APIs to reach them.
   CAPTCHA_MODE: 'adaptive',
   CAPTCHA_AFTER_PER_IP: '1000',

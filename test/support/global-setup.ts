@@ -2,6 +2,7 @@ import { appendFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/config.js';
+import { E2E_API_LOG, E2E_DATABASE_NAME, E2E_STATE_FILE, E2E_REDIS_URL, e2eAppEnv } from './e2e-env.js';
 import {
   flushRedis,
   freePort,
@@ -12,7 +13,6 @@ import {
   waitReady,
   type Stack,
 } from './stack.js';
-import { E2E_API_LOG, E2E_DATABASE_NAME, E2E_STATE_FILE, E2E_REDIS_URL, e2eAppEnv } from './e2e-env.js';
 import { startPgBouncer, startRedisCluster, startSentinelGroup, type RunningTopology } from './topologies.js';
 
 /**

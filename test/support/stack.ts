@@ -7,9 +7,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
-import pg from 'pg';
 import { Redis } from 'ioredis';
-
+import pg from 'pg';
 import type { FakeUrls } from '../fakes/main.js';
 
 export type { FakeUrls };
@@ -71,7 +70,7 @@ export async function startFakes(): Promise<{ urls: FakeUrls; child: ChildProces
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
-  const lines = createInterface({ input: child.stdout! });
+  const lines = createInterface({ input: child.stdout });
   for await (const line of lines) {
     if (line.startsWith('{')) return { urls: JSON.parse(line) as FakeUrls, child };
   }
@@ -110,8 +109,8 @@ export function startProcess(script: string, env: Record<string, string>, name: 
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const prefix = (chunk: Buffer) => process.stderr.write(`[${name}] ${chunk}`);
-  child.stdout!.on('data', prefix);
-  child.stderr!.on('data', prefix);
+  child.stdout.on('data', prefix);
+  child.stderr.on('data', prefix);
   return child;
 }
 

@@ -53,7 +53,7 @@ class Processes {
 
   start(binary: string, args: string[]): ChildProcess {
     const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'], cwd: this.dir });
-    child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(`[${binary}] ${chunk}`));
+    child.stderr.on('data', (chunk: Buffer) => process.stderr.write(`[${binary}] ${chunk}`));
     this.children.push(child);
     return child;
   }

@@ -1,15 +1,15 @@
-import { Injectable } from '@nestjs/common';
 import { randomInt } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuditService } from '../../audit/audit.service.js';
 import { AuthService, type SignedIn } from '../../auth/auth.service.js';
+import { AppError } from '../../common/errors/index.js';
 import type { RequestMeta } from '../../common/request-context.js';
 import { AppConfig } from '../../config/config.js';
 import { IdentitiesService } from '../../identities/identities.service.js';
 import { Identity } from '../../identities/identity.entity.js';
 import { UsersService } from '../../users/users.service.js';
 import { WechatClient, type WechatSession } from './wechat.client.js';
-import { AppError } from '../../common/errors/index.js';
 
 export interface WechatUserInfo {
   nickName?: string;

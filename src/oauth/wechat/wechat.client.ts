@@ -1,8 +1,8 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
+import { ProviderError } from '../../common/errors/index.js';
 import { AppConfig } from '../../config/config.js';
 import { Metrics } from '../../observability/metrics.js';
 import { classifyWechat, wechatError } from './wechat-errcodes.js';
-import { ProviderError } from '../../common/errors/index.js';
 
 /** What jscode2session tells us about the user; `sessionKey` must never leave the server (docs/providers/wechat.md, the endpoint). */
 export interface WechatSession {

@@ -2,13 +2,13 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AuditService } from '../../audit/audit.service.js';
 import { AuthService, type SignedIn } from '../../auth/auth.service.js';
 import { Envelope } from '../../common/envelope.js';
+import { fail } from '../../common/errors/index.js';
 import type { RequestMeta } from '../../common/request-context.js';
 import { IdentitiesService } from '../../identities/identities.service.js';
 import { UsersService } from '../../users/users.service.js';
 import { BindTicketStore } from './bind-ticket.store.js';
 import { WeiboClient } from './weibo.client.js';
 import type { WeiboProfile } from './weibo.strategy.js';
-import { fail } from '../../common/errors/index.js';
 
 export interface BindOffer {
   bind_ticket: string;

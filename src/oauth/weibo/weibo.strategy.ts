@@ -1,7 +1,7 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
-import { createHash } from 'node:crypto';
 import passport from 'passport';
 import type { AuthUser } from '../../auth/jwt-auth.guard.js';
 import { fail, invalid } from '../../common/errors/index.js';

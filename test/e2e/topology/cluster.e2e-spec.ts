@@ -2,9 +2,9 @@
  * The service on a 3-master Redis Cluster (npm run test:e2e:cluster): what every cluster enforces on Lua
  * scripts, and accounts, the profile cache, sessions and the Bull queues working across its nodes.
  */
+import { randomBytes, randomUUID } from 'node:crypto';
 import Bull from 'bull';
 import { Cluster } from 'ioredis';
-import { randomBytes, randomUUID } from 'node:crypto';
 import { SecretBox } from '../../../src/common/secret-box.js';
 import { loadConfig } from '../../../src/config/config.js';
 import { queueKeyPrefix, SMS_QUEUE } from '../../../src/infra/queues.js';
@@ -99,7 +99,7 @@ describeCluster('Bull queues on a Redis Cluster', () => {
       createClient: (type) => {
         const client = createRedis(config.queueRedis, type === 'client' ? 'queue' : 'blocking');
         clients.push(client);
-        return client as never;
+        return client;
       },
     });
   });

@@ -1,7 +1,7 @@
 /** What the topology specs know about the run's Redis topology (test/support/topologies.ts). */
 import type { Cluster } from 'ioredis';
-import type { TopologyState } from '../../support/topologies.js';
 import { redis, stack } from '../../support/client.js';
+import type { TopologyState } from '../../support/topologies.js';
 
 const topologies = (stack as { topologies?: TopologyState[] }).topologies ?? [];
 

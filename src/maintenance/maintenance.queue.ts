@@ -1,0 +1,2 @@
+export const MAINTENANCE_QUEUE = 'maintenance';
+export const PURGE_JOB = 'purge';
