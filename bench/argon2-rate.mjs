@@ -1,7 +1,8 @@
-// Raw argon2id hash rate with the service's parameters, on the core this process is pinned to.
+// Raw argon2id hash rate with the service's parameters, `concurrency` hashes at a time (libuv's pool), on the
+// cores this process is pinned to.
 import argon2 from 'argon2';
 
-const [memoryCost, timeCost, parallelism, seconds] = process.argv.slice(2).map(Number);
+const [memoryCost, timeCost, parallelism, seconds, concurrency = 1] = process.argv.slice(2).map(Number);
 const deadline = Date.now() + seconds * 1000;
 let done = 0;
 const worker = async () => {
@@ -11,5 +12,5 @@ const worker = async () => {
   }
 };
 const start = Date.now();
-await Promise.all(Array.from({ length: 4 }, worker));
+await Promise.all(Array.from({ length: concurrency }, worker));
 console.log(JSON.stringify({ hashesPerSecond: done / ((Date.now() - start) / 1000) }));

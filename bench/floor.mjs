@@ -1,4 +1,4 @@
-// The floor: a bare node:http server doing by hand what GET /v1/users/me costs at minimum:
+// The floor of GET /v1/users/me: a bare node:http server doing by hand what that route costs at minimum:
 // verify the same JWT (KeyObject secret), one Redis GET, one PostgreSQL primary-key SELECT.
 import { createServer } from 'node:http';
 import { createSecretKey } from 'node:crypto';
@@ -12,6 +12,7 @@ const redis = new Redis(redisUrl, { enableAutoPipelining: true });
 const pool = new pg.Pool({ connectionString: databaseUrl, max: 20 });
 
 createServer((req, res) => {
+  if (req.url === '/health') return void res.writeHead(200).end();
   const token = (req.headers.authorization ?? '').slice(7);
   let claims;
   try {
@@ -30,4 +31,4 @@ createServer((req, res) => {
         .end(JSON.stringify({ code: 200, data: result.rows[0] }));
     })
     .catch(() => res.writeHead(500).end());
-}).listen(Number(port), '127.0.0.1', () => console.log('floor ready'));
+}).listen(Number(port), '127.0.0.1');
