@@ -1,10 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AccountModule } from './account/account.module.js';
 import { ActivationModule } from './activation/activation.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule, Jwt } from './auth/auth.module.js';
-import { EnvelopeInterceptor } from './common/envelope.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import { createValidationPipe } from './common/validation.js';
 import { AppConfig } from './config/config.js';
@@ -51,7 +50,6 @@ export class AppModule {
       ],
       providers: [
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
-        { provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor },
         { provide: APP_PIPE, useFactory: createValidationPipe },
       ],
     };

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
+import { EnvelopingFastifyAdapter } from './common/envelope.js';
 import { renderError } from './common/error-envelope.js';
 import { parseJsonBody } from './common/json-body.js';
 import { createApiDocument } from './common/openapi/document.js';
@@ -36,9 +37,9 @@ export async function createHttpApp(config: AppConfig): Promise<NestFastifyAppli
   return app;
 }
 
-function createAdapter(config: AppConfig): FastifyAdapter {
+function createAdapter(config: AppConfig): EnvelopingFastifyAdapter {
   const proxies = new TrustedProxies(config.trustedProxies);
-  return new FastifyAdapter({
+  return new EnvelopingFastifyAdapter({
     // X-Forwarded-For is read only through peers TRUST_PROXY names (a hop count or CIDRs; docs/abuse.md).
     trustProxy: (address: string, hop: number) => proxies.isTrusted(address, hop),
     bodyLimit: config.bodyLimitBytes,

@@ -5,6 +5,7 @@ import { ActivationModule } from '../activation/activation.module.js';
 import { AppConfig } from '../config/config.js';
 import { SmsModule } from '../sms/sms.module.js';
 import { UsersModule } from '../users/users.module.js';
+import { AccessTokenVerifier } from './access-token-verifier.js';
 import { RegistrationController, TokensController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { CredentialsService } from './credentials.service.js';
@@ -25,11 +26,22 @@ export const Jwt = JwtModule.registerAsync({
   global: true,
   inject: [AppConfig],
   useFactory: (config: AppConfig) => ({
-    secret: createSecretKey(Buffer.from(config.jwt.secret)),
+    secret: jwtKey(config),
     signOptions: { algorithm: 'HS256', expiresIn: config.jwt.accessTtlSeconds, issuer: config.jwt.issuer },
     verifyOptions: { algorithms: ['HS256'], issuer: config.jwt.issuer },
   }),
 });
+
+function jwtKey(config: AppConfig) {
+  return createSecretKey(Buffer.from(config.jwt.secret));
+}
+
+/** Signing stays with @nestjs/jwt; the hot-path check is the service's own (access-token-verifier.ts). */
+const Verifier = {
+  provide: AccessTokenVerifier,
+  inject: [AppConfig],
+  useFactory: (config: AppConfig) => new AccessTokenVerifier(jwtKey(config), config.jwt.issuer),
+};
 
 const services = [
   AccessTokens,
@@ -47,7 +59,7 @@ const services = [
 @Module({
   imports: [UsersModule, SmsModule, ActivationModule],
   controllers: [RegistrationController, TokensController],
-  providers: [...services, RefreshTokensRepository],
+  providers: [...services, RefreshTokensRepository, Verifier],
   exports: services,
 })
 export class AuthModule {}

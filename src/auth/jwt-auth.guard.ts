@@ -1,11 +1,10 @@
 import { Injectable, SetMetadata, createParamDecorator, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { JwtService } from '@nestjs/jwt';
 import type { FastifyRequest } from 'fastify';
 import { fail } from '../common/errors/index.js';
 import { ProfileCache, type Profile } from '../users/profile-cache.js';
+import { AccessTokenVerifier } from './access-token-verifier.js';
 import { SessionRevocations } from './session-revocations.js';
-import type { AccessClaims } from './tokens.service.js';
 
 export interface AuthUser {
   id: string;
@@ -26,7 +25,7 @@ function bearer(request: FastifyRequest): string | undefined {
 @Injectable()
 export class AccessTokens {
   constructor(
-    private readonly jwt: JwtService,
+    private readonly verifier: AccessTokenVerifier,
     private readonly revocations: SessionRevocations,
   ) {}
 
@@ -35,12 +34,8 @@ export class AccessTokens {
    * revocation check, Redis gets both in one round trip (ioredis auto-pipelining; docs/performance.md).
    */
   async verify<T>(token: string, alongside?: (userId: string) => Promise<T>): Promise<[AuthUser, T | undefined]> {
-    let claims: AccessClaims;
-    try {
-      claims = await this.jwt.verifyAsync<AccessClaims>(token);
-    } catch {
-      throw fail('invalid_token');
-    }
+    const claims = this.verifier.verify(token);
+    if (!claims) throw fail('invalid_token');
     const [revoked, read] = await Promise.all([this.revocations.isRevoked(claims.sid), alongside?.(claims.sub)]);
     if (revoked) throw fail('session_revoked');
     return [{ id: claims.sub, sessionId: claims.sid }, read];

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/config.js';
 
@@ -10,6 +10,9 @@ import { AppConfig } from '../config/config.js';
 @Injectable()
 export class SecretBox {
   constructor(private readonly config: AppConfig) {}
+
+  /** Each key version imported once, not on every seal (docs/performance.md). */
+  private readonly keys = new Map<number, KeyObject>();
 
   seal(plaintext: string): string {
     const version = this.config.encryption.current;
@@ -33,9 +36,13 @@ export class SecretBox {
     return Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString('utf8');
   }
 
-  private key(version: number): Buffer {
-    const key = this.config.encryption.keys[version];
-    if (!key) throw new Error(`no encryption key version ${version} configured`);
+  private key(version: number): KeyObject {
+    let key = this.keys.get(version);
+    if (key) return key;
+    const bytes = this.config.encryption.keys[version];
+    if (!bytes) throw new Error(`no encryption key version ${version} configured`);
+    key = createSecretKey(bytes);
+    this.keys.set(version, key);
     return key;
   }
 }

@@ -5,8 +5,7 @@ import { isIPv4, isIPv6 } from 'node:net';
  * would let one host rotate through them: IPv6 is counted per /64, IPv4 per address.
  */
 export function ipBucket(ip: string): string {
-  const groups = ipv6Groups(ip);
-  return groups ? `${groups.slice(0, 4).join(':')}::/64` : unmapped(ip);
+  return ipBuckets(ip).address;
 }
 
 /**
@@ -14,15 +13,17 @@ export function ipBucket(ip: string): string {
  * through neighbouring addresses or /64s still meets one limit (docs/abuse.md, "Network buckets").
  */
 export function networkBucket(ip: string): string {
-  const groups = ipv6Groups(ip);
-  if (groups) return `${groups.slice(0, 3).join(':')}::/48`;
-  const v4 = unmapped(ip);
-  return isIPv4(v4) ? `${v4.split('.').slice(0, 3).join('.')}.0/24` : v4;
+  return ipBuckets(ip).network;
 }
 
 /** Both buckets of one client address, for limits that count at each level. */
 export function ipBuckets(ip: string): { address: string; network: string } {
-  return { address: ipBucket(ip), network: networkBucket(ip) };
+  const groups = ipv6Groups(ip);
+  if (groups) {
+    return { address: `${groups.slice(0, 4).join(':')}::/64`, network: `${groups.slice(0, 3).join(':')}::/48` };
+  }
+  const v4 = unmapped(ip);
+  return { address: v4, network: isIPv4(v4) ? `${v4.slice(0, v4.lastIndexOf('.'))}.0/24` : v4 };
 }
 
 /** `::ffff:10.1.2.3` (an IPv4 client on a dual-stack socket) is the IPv4 address. */
@@ -36,6 +37,7 @@ function unmapped(ip: string): string {
  * IPv4 tail (`64:ff9b::1.2.3.4`) counts as two groups.
  */
 function ipv6Groups(ip: string): string[] | null {
+  if (!ip.includes(':')) return null; // IPv4 (or not an address) without running the IPv6 parser
   const address = ip.split('%')[0];
   if (!isIPv6(address) || isIPv4(unmapped(address))) return null;
   const [head, tail] = address.split('::');

@@ -48,13 +48,22 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** One labelled child per series, so a request does not hash its labels (routes are Fastify's templates). */
+  private readonly httpSeries = new Map<string, { observe(seconds: number): void }>();
+
   constructor() {
     // Standard names (process_*, nodejs_*), so stock Node.js dashboards work unchanged.
     collectDefaultMetrics({ register: this.registry });
   }
 
   observeHttp(method: string, route: string, status: number, seconds: number): void {
-    this.http.observe({ method, route, status: String(status) }, seconds);
+    const series = `${method} ${route} ${status}`;
+    let observer = this.httpSeries.get(series);
+    if (!observer) {
+      observer = this.http.labels(method, route, String(status));
+      this.httpSeries.set(series, observer);
+    }
+    observer.observe(seconds);
     const login = LOGIN_ROUTES[`${method} ${route}`];
     if (login)
       this.logins.inc({ method: login, outcome: status < 400 ? 'succeeded' : status < 500 ? 'failed' : 'error' });

@@ -1,4 +1,4 @@
-import { createHmac, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, randomInt, randomUUID, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { CaptchaPolicy } from '../captcha/captcha.policy.js';
@@ -57,8 +57,12 @@ export class SmsCodeService {
     private readonly requests: SmsRequestStore,
     private readonly captcha: CaptchaPolicy,
     private readonly metrics: Metrics,
-  ) {}
+  ) {
+    this.codeKey = createSecretKey(Buffer.from(config.sms.codeSecret));
+  }
 
+  /** Imported once: an HMAC keyed by a string imports the key on every call (docs/performance.md). */
+  private readonly codeKey: KeyObject;
   private lastGlobalLog = 0;
 
   /**
@@ -140,7 +144,7 @@ export class SmsCodeService {
   }
 
   private digest(phone: string, code: string): string {
-    return createHmac('sha256', this.config.sms.codeSecret).update(`${phone}:${code}`).digest('hex');
+    return createHmac('sha256', this.codeKey).update(`${phone}:${code}`).digest('hex');
   }
 }
 
