@@ -59,4 +59,4 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # API by default; the worker runs `node dist/bundle/worker.js`, migrations `node dist/src/database/migrate.js`.
 # A smaller young generation keeps an idle API near 150 MB resident (README, Performance).
-CMD ["node", "--max-semi-space-size=2", "dist/bundle/main.js"]
+CMD ["node", "--max-semi-space-size=8", "dist/bundle/main.js"]

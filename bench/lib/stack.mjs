@@ -64,7 +64,7 @@ export function serviceEnv({ fakes, port, databaseUrl, redis }) {
     WEIBO_STATES_PER_IP: '1000000',
     ARGON2_MAX_QUEUE: '100000',
     // The API runs as `npm run start:prod` does (BENCH_NODE_OPTIONS tries other V8 settings).
-    NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? '--max-semi-space-size=2',
+    NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? '--max-semi-space-size=8',
     SMS_RETRY_DELAY_MS: '100',
   };
 }
