@@ -28,7 +28,7 @@ export class AccountDeletionService {
   /** `reauthenticated`: the request carried a valid `X-Reauth-Token`, which stands for the proof. */
   async delete(auth: AuthUser, proof: Proof, meta: RequestMeta, reauthenticated = false): Promise<void> {
     const user = await this.users.require(auth.id);
-    const method = reauthenticated ? 'reauth' : await this.proof.prove(user, proof, meta.ip);
+    const method = reauthenticated ? 'reauth' : await this.proof.prove(user, proof, meta);
     const removed = await this.users.transaction(async (m) => {
       if (!(await this.users.lock(user.id, m))) return null;
       const weiboToken = await this.cleanup.collect(user.id, m);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CredentialsService } from '../auth/credentials.service.js';
 import { fail, invalid } from '../common/errors/index.js';
+import type { RequestMeta } from '../common/request-context.js';
 import { SmsCodeService } from '../sms/sms-code.service.js';
 import type { User } from '../users/user.entity.js';
 
@@ -19,7 +20,7 @@ export class AccountProof {
   ) {}
 
   /** Exactly one proof; returns which one. */
-  async prove(user: User, proof: Proof, ip: string): Promise<'password' | 'sms'> {
+  async prove(user: User, proof: Proof, client: Pick<RequestMeta, 'ip' | 'signal'>): Promise<'password' | 'sms'> {
     if ((proof.password === undefined) === (proof.verify === undefined)) {
       throw invalid({ password: "give either password or verify (an SMS code sent to the account's phone)" });
     }
@@ -28,7 +29,7 @@ export class AccountProof {
       await this.sms.verify(user.phone, proof.verify);
       return 'sms';
     }
-    await this.credentials.assertPassword(user, user.username, proof.password!, ip);
+    await this.credentials.assertPassword(user, user.username, proof.password!, client);
     return 'password';
   }
 }

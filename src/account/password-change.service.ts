@@ -35,7 +35,7 @@ export class PasswordChangeService {
     const hadPassword = Boolean(user.passwordHash);
     if (hadPassword) {
       if (dto.old_password === undefined) throw invalid({ old_password: 'is required to change an existing password' });
-      await this.credentials.assertPassword(user, user.username, dto.old_password, meta.ip);
+      await this.credentials.assertPassword(user, user.username, dto.old_password, meta);
     }
     const passwordHash = await this.hasher.hash(dto.password, meta.signal);
     const { pair, ended } = await this.users.transaction(async (m) => {

@@ -52,6 +52,7 @@ export class ReauthController {
     'phone_missing',
     'wechat_code_invalid',
     'wechat_login_blocked',
+    'wechat_login_limit',
     'provider_unavailable',
     'provider_misconfigured',
     'provider_error',

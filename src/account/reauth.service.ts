@@ -34,11 +34,11 @@ export class ReauthService {
     if (given.length !== 1) throw invalid({ password: 'give exactly one of password, verify or wechat_code' });
     const user = await this.users.require(auth.id);
     if (dto.password !== undefined) {
-      await this.credentials.assertPassword(user, user.username, dto.password, meta.ip);
+      await this.credentials.assertPassword(user, user.username, dto.password, meta);
     } else if (dto.verify !== undefined) {
       if (!user.phone) throw fail('sms_code_invalid');
       await this.sms.verify(user.phone, dto.verify);
-    } else if ((await this.wechat.ownerOf(dto.wechat_code!)) !== user.id) {
+    } else if ((await this.wechat.ownerOf(dto.wechat_code!, meta.ip)) !== user.id) {
       throw fail('wechat_code_invalid');
     }
     await this.audit.record('reauthenticated', user.id, meta, { method: given[0] });

@@ -27,7 +27,7 @@ export class AuthService {
   async passwordLogin(dto: PasswordLoginDto, meta: RequestMeta): Promise<SignedIn> {
     const user = await this.users.findByAccount(dto.account);
     try {
-      await this.credentials.assertPassword(user, dto.account, dto.password, meta.ip);
+      await this.credentials.assertPassword(user, dto.account, dto.password, meta);
     } catch (err) {
       if (err instanceof AppError && err.reason === 'invalid_credentials') {
         await this.audit.record('sign_in_failed', user?.id ?? null, meta, { method: 'password' });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { fail, limited } from '../common/errors/index.js';
+import type { RequestMeta } from '../common/request-context.js';
 import { AppConfig } from '../config/config.js';
 import { ipBucket } from '../limits/ip-bucket.js';
 import { RateLimiter } from '../limits/rate-limiter.js';
@@ -25,22 +26,26 @@ export class CredentialsService {
   ) {}
 
   /** The account `typedAccount` (username, phone or email) names, if `password` is its password. */
-  async authenticate(typedAccount: string, password: string, ip: string): Promise<User> {
+  async authenticate(typedAccount: string, password: string, client: Client): Promise<User> {
     const user = await this.users.findByAccount(typedAccount);
-    await this.assertPassword(user, typedAccount, password, ip);
+    await this.assertPassword(user, typedAccount, password, client);
     return user!;
   }
 
   /** Throws 401 `invalid_credentials` unless `password` is the account's; 429 once a budget is spent. */
-  async assertPassword(user: User | null, typedAccount: string, password: string, ip: string): Promise<void> {
-    if (!(await this.verifyPassword(user, typedAccount, password, ip)) || !user) throw fail('invalid_credentials');
+  async assertPassword(user: User | null, typedAccount: string, password: string, client: Client): Promise<void> {
+    if (!(await this.verifyPassword(user, typedAccount, password, client)) || !user) throw fail('invalid_credentials');
   }
 
-  /** True when `password` is the account's; throws 429 once the identifier or the IP is over its limit. */
-  async verifyPassword(user: User | null, typedAccount: string, password: string, ip: string): Promise<boolean> {
-    const release = await this.attempt('login', identifierKey(typedAccount), ip, 'too_many_login_failures');
+  /**
+   * True when `password` is the account's; throws 429 once the identifier or the IP is over its limit. A
+   * client that went away before its turn in the hash queue costs no hash (its attempt stays counted).
+   */
+  async verifyPassword(user: User | null, typedAccount: string, password: string, client: Client): Promise<boolean> {
+    const release = await this.attempt('login', identifierKey(typedAccount), client.ip, 'too_many_login_failures');
     // Unknown accounts and accounts without a password cost one full verification too (uniform timing).
-    const ok = (await this.hasher.verify(user?.passwordHash ?? null, password)) && Boolean(user?.passwordHash);
+    const hash = user?.passwordHash ?? null;
+    const ok = (await this.hasher.verify(hash, password, client.signal)) && Boolean(user?.passwordHash);
     if (ok) await release();
     return ok;
   }
@@ -76,6 +81,9 @@ export class CredentialsService {
     };
   }
 }
+
+/** Who is trying: the address limits count, and the signal that fires if they leave before their answer. */
+type Client = Pick<RequestMeta, 'ip' | 'signal'>;
 
 /** Lower-cased username or email, `+86…` phone: the spellings of one identifier share one budget. */
 function identifierKey(typed: string): string {

@@ -414,6 +414,23 @@ describe('WeChat login per IP (WECHAT_LOGIN_IP_HOURLY_CAP=2)', () => {
     expect(await sql('SELECT count(*)::int AS n FROM users')).toEqual(users);
     expect((await at(strict, 'POST', '/v1/users/wechat/login', { code }, { ip: newIp() })).status).toBe(200);
   });
+
+  it('counts a wx.login code given as a step-up proof like a login, on the same cap', async () => {
+    const ip = newIp();
+    const first = await fakeCall<{ code: string; openid: string }>(stack.fakes.wechat, 'POST', '/_fake/codes', {});
+    const again = async () =>
+      (await fakeCall<{ code: string }>(stack.fakes.wechat, 'POST', '/_fake/codes', { openid: first.openid })).code;
+    const signedIn = await at(strict, 'POST', '/v1/users/wechat/login', { code: first.code }, { ip });
+    const { token } = signedIn.body.data as { token: string };
+    const proof = async (wechat_code: string) =>
+      at(strict, 'POST', '/v1/users/me/reauth', { wechat_code }, { ip, token });
+    expect((await proof(await again())).status).toBe(200);
+    const before = await requests();
+    const refused = await proof(await again());
+    expect(refused.status).toBe(429);
+    expect(refused.body).toMatchObject({ code: 10115, error: { reason: 'wechat_login_limit' } });
+    expect(await requests()).toBe(before);
+  });
 });
 
 /** A Weibo bind ticket for `uid`, through the fake's authorize page and our callback. */

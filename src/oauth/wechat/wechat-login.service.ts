@@ -9,7 +9,8 @@ import { AppConfig } from '../../config/config.js';
 import { IdentitiesService } from '../../identities/identities.service.js';
 import { Identity } from '../../identities/identity.entity.js';
 import { UsersService } from '../../users/users.service.js';
-import { WechatClient, type WechatSession } from './wechat.client.js';
+import { WechatSessions } from './wechat-sessions.js';
+import type { WechatSession } from './wechat.client.js';
 
 export interface WechatUserInfo {
   nickName?: string;
@@ -48,7 +49,7 @@ export function profileFields(userinfo?: WechatUserInfo): { nickname: string | n
 export class WechatLoginService {
   constructor(
     private readonly config: AppConfig,
-    private readonly client: WechatClient,
+    private readonly sessions: WechatSessions,
     private readonly identities: IdentitiesService,
     private readonly users: UsersService,
     private readonly auth: AuthService,
@@ -56,7 +57,7 @@ export class WechatLoginService {
   ) {}
 
   async login(code: string, userinfo: WechatUserInfo | undefined, meta: RequestMeta): Promise<WechatSignedIn> {
-    const session = await this.client.exchange(code);
+    const session = await this.sessions.exchange(code, meta.ip);
     const key = wechatIdentityKey(this.config.wechat.appId, session);
     if (session.unionid) await this.adoptOpenidIdentity(session.openid, key);
     const { user, isNew } = await this.findOrCreate(key, session, userinfo);
@@ -65,8 +66,8 @@ export class WechatLoginService {
   }
 
   /** The account whose WeChat identity a fresh `wx.login` code resolves to, or null (step-up proof). */
-  async ownerOf(code: string): Promise<string | null> {
-    const session = await this.client.exchange(code);
+  async ownerOf(code: string, ip: string): Promise<string | null> {
+    const session = await this.sessions.exchange(code, ip);
     const identity = await this.identities.find('wechat', wechatIdentityKey(this.config.wechat.appId, session));
     return identity?.userId ?? null;
   }

@@ -2,12 +2,8 @@ import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { Allow, IsOptional, IsString, IsUrl, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { limited } from '../../common/errors/index.js';
 import { ApiErrors, ApiOk, ApiOp, BODY_ERRORS } from '../../common/openapi/api-docs.js';
 import { ReqMeta, type RequestMeta } from '../../common/request-context.js';
-import { AppConfig } from '../../config/config.js';
-import { ipBucket } from '../../limits/ip-bucket.js';
-import { RateLimiter } from '../../limits/rate-limiter.js';
 import { WechatLoginService } from './wechat-login.service.js';
 import { WechatSignedInView } from './wechat.responses.js';
 
@@ -54,11 +50,7 @@ export class WechatLoginDto {
 @ApiTags('wechat')
 @Controller('v1/users/wechat')
 export class WechatController {
-  constructor(
-    private readonly wechat: WechatLoginService,
-    private readonly limiter: RateLimiter,
-    private readonly config: AppConfig,
-  ) {}
+  constructor(private readonly wechat: WechatLoginService) {}
 
   @Post('login')
   @HttpCode(200)
@@ -77,13 +69,6 @@ export class WechatController {
     'provider_not_configured',
   )
   async login(@Body() dto: WechatLoginDto, @ReqMeta() meta: RequestMeta) {
-    // Counted before WeChat is asked, so a flood of codes never reaches jscode2session (docs/abuse.md, "WeChat login per IP").
-    const perIp = await this.limiter.hit(
-      `wechat:login:ip:${ipBucket(meta.ip)}`,
-      this.config.wechatLoginIpHourlyCap,
-      3600,
-    );
-    if (!perIp.allowed) throw limited('wechat_login_limit', perIp.retryAfter);
     const { nickName, avatarUrl } = dto.userinfo ?? {};
     return this.wechat.login(dto.code, dto.userinfo && { nickName, avatarUrl }, meta);
   }

@@ -3,6 +3,7 @@ import { AuthModule } from '../../auth/auth.module.js';
 import { IdentitiesModule } from '../../identities/identities.module.js';
 import { UsersModule } from '../../users/users.module.js';
 import { WechatLoginService } from './wechat-login.service.js';
+import { WechatSessions } from './wechat-sessions.js';
 import { WechatClient } from './wechat.client.js';
 import { WechatController } from './wechat.controller.js';
 
@@ -10,7 +11,7 @@ import { WechatController } from './wechat.controller.js';
 @Module({
   imports: [AuthModule, UsersModule, IdentitiesModule],
   controllers: [WechatController],
-  providers: [WechatClient, WechatLoginService],
+  providers: [WechatClient, WechatSessions, WechatLoginService],
   exports: [WechatLoginService],
 })
 export class WechatModule {}

@@ -41,7 +41,7 @@ export class BindService {
   /** The password check is the login's (same counters). */
   async bindExisting(input: ExistingAccountInput, meta: RequestMeta): Promise<SignedIn> {
     await this.requireTicket(input.bind_ticket);
-    const user = await this.credentials.authenticate(input.account, input.password, meta.ip);
+    const user = await this.credentials.authenticate(input.account, input.password, meta);
     const owned = await this.identities.listForUser(user.id);
     if (owned.some((i) => i.provider === 'weibo')) throw fail('account_already_has_identity');
     await this.identities.bind('weibo', await this.claim(input.bind_ticket), user.id);
