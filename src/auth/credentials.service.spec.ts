@@ -93,7 +93,9 @@ describe('CredentialsService', () => {
 
   it('refuses any password for an account without one', async () => {
     const u = { ...user(), passwordHash: null } as User;
-    await expect(guard.assertPassword(u, u.username, 'null', { ip: '10.0.0.7' })).rejects.toMatchObject({ status: 401 });
+    await expect(guard.assertPassword(u, u.username, 'null', { ip: '10.0.0.7' })).rejects.toMatchObject({
+      status: 401,
+    });
   });
 
   it('forget clears the failures of every identifier of the account', async () => {
