@@ -50,6 +50,7 @@ export const IsNickname = () =>
   applyDecorators(
     ApiPropertyOptional({
       example: '小明',
+      type: 'string', // `string | null` reflects as Object: OpenAPI would say object
       nullable: true,
       description: '1–32 characters, no control characters (trimmed)',
       minLength: 1,
@@ -64,6 +65,7 @@ export const IsAvatarUrl = () =>
   applyDecorators(
     ApiPropertyOptional({
       example: 'https://cdn.example.com/a/1.png',
+      type: 'string',
       nullable: true,
       description: 'http(s) URL, ≤ 512 characters',
       format: 'uri',
@@ -90,6 +92,7 @@ export const IsBirthday = () =>
   applyDecorators(
     ApiPropertyOptional({
       example: '1990-05-17',
+      type: 'string',
       nullable: true,
       description: 'YYYY-MM-DD, from 1900-01-01 to today',
       format: 'date',
@@ -111,6 +114,7 @@ export const IsSignature = () =>
   applyDecorators(
     ApiPropertyOptional({
       example: '好好学习，天天向上',
+      type: 'string',
       nullable: true,
       description: 'at most 140 characters, no control characters but line breaks',
       maxLength: 140,

@@ -7,7 +7,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['HealthController_live'];
+    /** Liveness: the process answers */
+    get: operations['getLiveness'];
     put?: never;
     post?: never;
     delete?: never;
@@ -23,7 +24,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['HealthController_ready'];
+    /** Readiness: PostgreSQL, Redis and the queue answer */
+    get: operations['getReadiness'];
     put?: never;
     post?: never;
     delete?: never;
@@ -42,7 +44,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Password login; account is a username, phone or email */
-    post: operations['TokensController_login'];
+    post: operations['login'];
     delete?: never;
     options?: never;
     head?: never;
@@ -59,7 +61,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Exchange a refresh token for a new pair (rotation; reuse revokes the session) */
-    post: operations['TokensController_refresh'];
+    post: operations['refreshTokens'];
     delete?: never;
     options?: never;
     head?: never;
@@ -76,7 +78,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Sign out: revoke the session of this refresh token */
-    post: operations['TokensController_revoke'];
+    post: operations['revokeToken'];
     delete?: never;
     options?: never;
     head?: never;
@@ -93,7 +95,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** SMS-code login */
-    post: operations['TokensController_smsLogin'];
+    post: operations['smsLogin'];
     delete?: never;
     options?: never;
     head?: never;
@@ -110,7 +112,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Register with username, password, phone (proved by its SMS code) and email */
-    post: operations['RegistrationController_register'];
+    post: operations['register'];
     delete?: never;
     options?: never;
     head?: never;
@@ -125,7 +127,7 @@ export interface paths {
       cookie?: never;
     };
     /** Verify the email address with the code from the activation mail (single use) */
-    get: operations['ActivationController_activate'];
+    get: operations['activateEmail'];
     put?: never;
     post?: never;
     delete?: never;
@@ -142,15 +144,15 @@ export interface paths {
       cookie?: never;
     };
     /** The signed-in user */
-    get: operations['MeController_me'];
+    get: operations['getMe'];
     put?: never;
     post?: never;
     /** Delete the account (password, an SMS code to its phone, or X-Reauth-Token); its identifiers become free */
-    delete: operations['AccountController_remove'];
+    delete: operations['deleteAccount'];
     options?: never;
     head?: never;
     /** Update profile fields (nickname, avatar, gender, birthday, signature); null clears one */
-    patch: operations['AccountController_update'];
+    patch: operations['updateProfile'];
     trace?: never;
   };
   '/v1/users/me/activation': {
@@ -163,7 +165,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Send a new activation mail; the previous code stops working */
-    post: operations['MeController_resendActivation'];
+    post: operations['resendActivation'];
     delete?: never;
     options?: never;
     head?: never;
@@ -179,7 +181,7 @@ export interface paths {
     };
     get?: never;
     /** Change the email; it is unverified until the link of the activation mail is used */
-    put: operations['AccountController_changeEmail'];
+    put: operations['changeEmail'];
     post?: never;
     delete?: never;
     options?: never;
@@ -195,7 +197,7 @@ export interface paths {
       cookie?: never;
     };
     /** The signed-in user's recent security events (sign-ins, bindings, changes) */
-    get: operations['MeController_events'];
+    get: operations['listSecurityEvents'];
     put?: never;
     post?: never;
     delete?: never;
@@ -215,7 +217,7 @@ export interface paths {
     put?: never;
     post?: never;
     /** Unlink Weibo and revoke its token (best effort); refused if it is the only way to sign in */
-    delete: operations['BindController_unlink'];
+    delete: operations['unlinkWeibo'];
     options?: never;
     head?: never;
     patch?: never;
@@ -230,7 +232,7 @@ export interface paths {
     };
     get?: never;
     /** Change (or first set) the password; answers a new token pair and signs every session out */
-    put: operations['PasswordController_change'];
+    put: operations['changePassword'];
     post?: never;
     delete?: never;
     options?: never;
@@ -247,7 +249,7 @@ export interface paths {
     };
     get?: never;
     /** Change the phone; `verify` is a code sent to the new phone */
-    put: operations['AccountController_changePhone'];
+    put: operations['changePhone'];
     post?: never;
     delete?: never;
     options?: never;
@@ -265,7 +267,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Prove it is the owner (password, SMS code or wx.login code): a reauth_token for X-Reauth-Token */
-    post: operations['ReauthController_reauthenticate'];
+    post: operations['reauthenticate'];
     delete?: never;
     options?: never;
     head?: never;
@@ -282,7 +284,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Send a code to the account's current phone, for POST /v1/users/me/reauth */
-    post: operations['ReauthController_sendCode'];
+    post: operations['sendReauthSmsCode'];
     delete?: never;
     options?: never;
     head?: never;
@@ -297,7 +299,7 @@ export interface paths {
       cookie?: never;
     };
     /** Live sign-in sessions (refresh-token families); `current` marks the one of this access token */
-    get: operations['SessionsController_list'];
+    get: operations['listSessions'];
     put?: never;
     post?: never;
     delete?: never;
@@ -317,7 +319,7 @@ export interface paths {
     put?: never;
     post?: never;
     /** End a session: its refresh and access tokens stop working at once */
-    delete: operations['SessionsController_revoke'];
+    delete: operations['endSession'];
     options?: never;
     head?: never;
     patch?: never;
@@ -333,7 +335,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Reset the password with an SMS code to the account's phone; every session is signed out */
-    post: operations['PasswordController_reset'];
+    post: operations['resetPassword'];
     delete?: never;
     options?: never;
     head?: never;
@@ -350,7 +352,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Send a 6-digit verification code to a phone (queued; see the status route) */
-    post: operations['SmsCodeController_send'];
+    post: operations['sendSmsCode'];
     delete?: never;
     options?: never;
     head?: never;
@@ -365,7 +367,7 @@ export interface paths {
       cookie?: never;
     };
     /** Delivery status of a code request: queued, sent or failed */
-    get: operations['SmsCodeController_status'];
+    get: operations['getSmsCodeStatus'];
     put?: never;
     post?: never;
     delete?: never;
@@ -384,7 +386,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Mini-program login with a wx.login code; creates the account on first use (is_new) */
-    post: operations['WechatController_login'];
+    post: operations['wechatLogin'];
     delete?: never;
     options?: never;
     head?: never;
@@ -399,7 +401,7 @@ export interface paths {
       cookie?: never;
     };
     /** The Weibo authorize URL with a fresh single-use state; with a Bearer token the callback links Weibo to that user */
-    get: operations['WeiboController_authorization'];
+    get: operations['getWeiboAuthorizationUrl'];
     put?: never;
     post?: never;
     delete?: never;
@@ -418,7 +420,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Bind the Weibo of the ticket to an existing account (password; limited like login) */
-    post: operations['BindController_bindExisting'];
+    post: operations['bindWeibo'];
     delete?: never;
     options?: never;
     head?: never;
@@ -433,10 +435,10 @@ export interface paths {
       cookie?: never;
     };
     /** Weibo callback: code 200 with tokens for a bound uid, code 201 with a bind_ticket for a new one; a linking state needs its user's Bearer token */
-    get: operations['WeiboController_callback'];
+    get: operations['weiboCallback'];
     put?: never;
     /** Create an account (phone proved by its SMS code) and bind the Weibo of the ticket to it */
-    post: operations['BindController_createAccount'];
+    post: operations['createWeiboAccount'];
     delete?: never;
     options?: never;
     head?: never;
@@ -455,9 +457,77 @@ export interface components {
        */
       verify?: string;
     };
+    ActivatedView: {
+      /** @enum {boolean} */
+      email_verified: true;
+      /** @example xiaoming_88 */
+      username: string;
+    };
+    BindOfferView: {
+      /** @description single use, short-lived */
+      bind_ticket: string;
+      /** @example 600 */
+      expires_in: number;
+      profile: components['schemas']['WeiboProfileView'];
+    };
+    CodeIssuedView: {
+      /**
+       * @description seconds the code stays valid
+       * @example 300
+       */
+      expires_in: number;
+      /**
+       * @description for GET /v1/users/sms/code/{request_id}
+       * @example 3f2a9c4e8b7d4a1f9e0c6b5a4d3e2f10
+       */
+      request_id: string;
+      /**
+       * @description seconds before another code can be sent to this phone
+       * @example 60
+       */
+      resend_in: number;
+    };
     EmailChangeDto: {
+      /**
+       * Format: email
+       * @example xiaoming@example.com
+       */
+      email: string;
+    };
+    EmailChangedView: {
       /** @example xiaoming@example.com */
       email: string;
+      email_verified: boolean;
+    };
+    EventsView: {
+      events: components['schemas']['EventView'][];
+    };
+    EventView: {
+      /** Format: date-time */
+      at: string;
+      data: {
+        [key: string]: unknown;
+      } | null;
+      ip: string | null;
+      /** @example signed_in */
+      type: string;
+      user_agent: string | null;
+    };
+    IdentityView: {
+      /** Format: date-time */
+      bound_at: string;
+      /** @enum {string} */
+      provider: 'weibo' | 'wechat';
+      screen_name: string | null;
+      uid: string;
+    };
+    LiveView: {
+      /** @enum {string} */
+      status: 'up';
+    };
+    OAuthUrlView: {
+      /** @example https://api.weibo.com/oauth2/authorize?client_id=…&state=… */
+      oauth_url: string;
     };
     PasswordChangeDto: {
       /** @description the current password; omitted only by an account that has none yet */
@@ -480,7 +550,7 @@ export interface components {
        */
       password: string;
       /**
-       * @description mainland China mobile number
+       * @description mainland China mobile number; +86, 86, spaces and dashes are allowed
        * @example 13800138000
        */
       phone: string;
@@ -492,7 +562,7 @@ export interface components {
     };
     PhoneChangeDto: {
       /**
-       * @description mainland China mobile number
+       * @description mainland China mobile number; +86, 86, spaces and dashes are allowed
        * @example 13800138000
        */
       phone: string;
@@ -502,29 +572,72 @@ export interface components {
        */
       verify: string;
     };
+    PhoneChangedView: {
+      /** @example +8613800138000 */
+      phone: string;
+    };
     ProfileUpdateDto: {
       /**
+       * Format: uri
        * @description http(s) URL, ≤ 512 characters
        * @example https://cdn.example.com/a/1.png
        */
-      avatar?: Record<string, never> | null;
+      avatar?: string | null;
       /**
+       * Format: date
        * @description YYYY-MM-DD, from 1900-01-01 to today
        * @example 1990-05-17
        */
-      birthday?: Record<string, never> | null;
+      birthday?: string | null;
       /** @enum {string|null} */
       gender?: 'male' | 'female' | 'unknown' | null;
       /**
-       * @description 1–32 characters
+       * @description 1–32 characters, no control characters (trimmed)
        * @example 小明
        */
-      nickname?: Record<string, never> | null;
+      nickname?: string | null;
       /**
-       * @description at most 140 characters
+       * @description at most 140 characters, no control characters but line breaks
        * @example 好好学习，天天向上
        */
-      signature?: Record<string, never> | null;
+      signature?: string | null;
+    };
+    ProfileView: {
+      avatar: string | null;
+      /** @example 1990-05-17 */
+      birthday: string | null;
+      /** Format: date-time */
+      created_at: string;
+      /** @example xiaoming@example.com */
+      email: string | null;
+      email_verified: boolean;
+      /** @enum {string|null} */
+      gender: 'male' | 'female' | 'unknown' | null;
+      has_password: boolean;
+      /** Format: uuid */
+      id: string;
+      identities: components['schemas']['IdentityView'][];
+      nickname: string | null;
+      /** @example +8613800138000 */
+      phone: string | null;
+      signature: string | null;
+      /** @example xiaoming_88 */
+      username: string;
+    };
+    ReadyChecks: {
+      /** @enum {string} */
+      database: 'up';
+      /** @enum {string} */
+      queue: 'up';
+      /** @enum {string} */
+      redis: 'up';
+      /** @enum {string} */
+      redis_policy: 'up';
+    };
+    ReadyView: {
+      checks: components['schemas']['ReadyChecks'];
+      /** @enum {string} */
+      status: 'up';
     };
     ReauthDto: {
       /** @description the account's password */
@@ -537,11 +650,20 @@ export interface components {
       /** @description a fresh wx.login code of this account's own WeChat identity */
       wechat_code?: string;
     };
+    ReauthTokenView: {
+      /** @example 300 */
+      expires_in: number;
+      /** @description send it as X-Reauth-Token */
+      reauth_token: string;
+    };
     RefreshDto: {
       refresh_token: string;
     };
     RegisterDto: {
-      /** @example xiaoming@example.com */
+      /**
+       * Format: email
+       * @example xiaoming@example.com
+       */
       email: string;
       /**
        * @description 8–128 characters
@@ -549,12 +671,12 @@ export interface components {
        */
       password: string;
       /**
-       * @description mainland China mobile number
+       * @description mainland China mobile number; +86, 86, spaces and dashes are allowed
        * @example 13800138000
        */
       phone: string;
       /**
-       * @description 3–20 letters, digits or underscore
+       * @description 3–20 letters, digits or underscore; not a phone number
        * @example xiaoming_88
        */
       username: string;
@@ -566,14 +688,29 @@ export interface components {
     };
     SendCodeDto: {
       /**
-       * @description mainland China mobile number
+       * @description mainland China mobile number; +86, 86, spaces and dashes are allowed
        * @example 13800138000
        */
       phone: string;
     };
+    SessionsView: {
+      sessions: components['schemas']['SessionView'][];
+    };
+    SessionView: {
+      /** Format: date-time */
+      created_at: string;
+      /** @description the session of this access token */
+      current: boolean;
+      /** Format: uuid */
+      id: string;
+      ip: string | null;
+      /** Format: date-time */
+      last_used_at: string;
+      user_agent: string | null;
+    };
     SmsLoginDto: {
       /**
-       * @description mainland China mobile number
+       * @description mainland China mobile number; +86, 86, spaces and dashes are allowed
        * @example 13800138000
        */
       phone: string;
@@ -583,14 +720,54 @@ export interface components {
        */
       verify: string;
     };
+    SmsStatusView: {
+      /** @description why it failed (only with `failed`) */
+      reason?: string;
+      /**
+       * @description `unknown`: the provider may or may not have sent it; it is never re-sent blindly
+       * @enum {string}
+       */
+      status: 'queued' | 'sent' | 'failed' | 'unknown';
+    };
+    TokensView: {
+      /**
+       * @description seconds the access token is valid
+       * @example 900
+       */
+      expires_in: number;
+      /** @description single use: POST /v1/tokens/refresh answers a new pair */
+      refresh_token: string;
+      /** @description the access token (JWT), sent as `Authorization: Bearer …` */
+      token: string;
+      /** @example xiaoming_88 */
+      username: string;
+    };
     WechatLoginDto: {
       /** @description the code from wx.login (single use, valid 5 minutes) */
       code: string;
       /** @description fills the profile of the WeChat identity */
       userinfo?: components['schemas']['WechatUserInfoDto'];
     };
+    WechatSignedInView: {
+      /**
+       * @description seconds the access token is valid
+       * @example 900
+       */
+      expires_in: number;
+      /** @description true when this login created the account */
+      is_new: boolean;
+      /** @description single use: POST /v1/tokens/refresh answers a new pair */
+      refresh_token: string;
+      /** @description the access token (JWT), sent as `Authorization: Bearer …` */
+      token: string;
+      /** @example xiaoming_88 */
+      username: string;
+    };
     WechatUserInfoDto: {
-      /** @example https://thirdwx.qlogo.cn/mmopen/abc/132 */
+      /**
+       * Format: uri
+       * @example https://thirdwx.qlogo.cn/mmopen/abc/132
+       */
       avatarUrl?: string;
       /** @example 小明 */
       nickName?: string;
@@ -605,7 +782,10 @@ export interface components {
     WeiboNewAccountDto: {
       /** @description the bind_ticket from the Weibo callback (code 201); single use, short-lived */
       bind_ticket: string;
-      /** @example xiaoming@example.com */
+      /**
+       * Format: email
+       * @example xiaoming@example.com
+       */
       email: string;
       /**
        * @description 8–128 characters
@@ -613,12 +793,12 @@ export interface components {
        */
       password: string;
       /**
-       * @description mainland China mobile number
+       * @description mainland China mobile number; +86, 86, spaces and dashes are allowed
        * @example 13800138000
        */
       phone: string;
       /**
-       * @description 3–20 letters, digits or underscore
+       * @description 3–20 letters, digits or underscore; not a phone number
        * @example xiaoming_88
        */
       username: string;
@@ -627,6 +807,12 @@ export interface components {
        * @example 123456
        */
       verify: string;
+    };
+    WeiboProfileView: {
+      avatar: string | null;
+      screen_name: string | null;
+      /** @example 1234567890 */
+      uid: string;
     };
   };
   responses: never;
@@ -637,7 +823,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-  HealthController_live: {
+  getLiveness: {
     parameters: {
       query?: never;
       header?: never;
@@ -646,15 +832,42 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description success */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 200;
+            data: components['schemas']['LiveView'];
+          };
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10199;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'internal_error';
+              /** @description quote it to support */
+              reference?: string;
+            };
+          };
+        };
       };
     };
   };
-  HealthController_ready: {
+  getReadiness: {
     parameters: {
       query?: never;
       header?: never;
@@ -663,15 +876,62 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description success */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 200;
+            data: components['schemas']['ReadyView'];
+          };
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10199;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'internal_error';
+              /** @description quote it to support */
+              reference?: string;
+            };
+          };
+        };
+      };
+      /** @description not_ready */
+      503: {
+        headers: {
+          /** @description seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10130;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'not_ready';
+            };
+          };
+        };
       };
     };
   };
-  TokensController_login: {
+  login: {
     parameters: {
       query?: never;
       header?: never;
@@ -684,15 +944,182 @@ export interface operations {
       };
     };
     responses: {
+      /** @description success */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 200;
+            data: components['schemas']['TokensView'];
+          };
+        };
+      };
+      /** @description invalid_parameters, bad_request, malformed_json, forbidden_key, invalid_characters, too_deeply_nested */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10100;
+            error: {
+              /** @description field → what is wrong */
+              fields?: {
+                [key: string]: string;
+              };
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason:
+                | 'invalid_parameters'
+                | 'bad_request'
+                | 'malformed_json'
+                | 'forbidden_key'
+                | 'invalid_characters'
+                | 'too_deeply_nested';
+            };
+          };
+        };
+      };
+      /** @description invalid_credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10116;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'invalid_credentials';
+            };
+          };
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10101;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'payload_too_large';
+            };
+          };
+        };
+      };
+      /** @description unsupported_media_type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10100;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'unsupported_media_type';
+            };
+          };
+        };
+      };
+      /** @description too_many_login_failures */
+      429: {
+        headers: {
+          /** @description seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10115;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'too_many_login_failures';
+            };
+          };
+        };
+      };
+      /** @description client_closed_request */
+      499: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10136;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'client_closed_request';
+            };
+          };
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10199;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'internal_error';
+              /** @description quote it to support */
+              reference?: string;
+            };
+          };
+        };
+      };
+      /** @description server_busy */
+      503: {
+        headers: {
+          /** @description seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10134;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'server_busy';
+            };
+          };
+        };
       };
     };
   };
-  TokensController_refresh: {
+  refreshTokens: {
     parameters: {
       query?: never;
       header?: never;
@@ -705,15 +1132,129 @@ export interface operations {
       };
     };
     responses: {
+      /** @description success */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 200;
+            data: components['schemas']['TokensView'];
+          };
+        };
+      };
+      /** @description invalid_parameters, bad_request, malformed_json, forbidden_key, invalid_characters, too_deeply_nested */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10100;
+            error: {
+              /** @description field → what is wrong */
+              fields?: {
+                [key: string]: string;
+              };
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason:
+                | 'invalid_parameters'
+                | 'bad_request'
+                | 'malformed_json'
+                | 'forbidden_key'
+                | 'invalid_characters'
+                | 'too_deeply_nested';
+            };
+          };
+        };
+      };
+      /** @description refresh_token_invalid, refresh_token_revoked, refresh_token_expired, refresh_token_reused, account_gone */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10117 | 10118;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason:
+                | 'refresh_token_invalid'
+                | 'refresh_token_revoked'
+                | 'refresh_token_expired'
+                | 'refresh_token_reused'
+                | 'account_gone';
+            };
+          };
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10101;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'payload_too_large';
+            };
+          };
+        };
+      };
+      /** @description unsupported_media_type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10100;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'unsupported_media_type';
+            };
+          };
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10199;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'internal_error';
+              /** @description quote it to support */
+              reference?: string;
+            };
+          };
+        };
       };
     };
   };
-  TokensController_revoke: {
+  revokeToken: {
     parameters: {
       query?: never;
       header?: never;
@@ -726,15 +1267,106 @@ export interface operations {
       };
     };
     responses: {
+      /** @description success */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 200;
+            data: Record<string, never>;
+          };
+        };
+      };
+      /** @description invalid_parameters, bad_request, malformed_json, forbidden_key, invalid_characters, too_deeply_nested */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10100;
+            error: {
+              /** @description field → what is wrong */
+              fields?: {
+                [key: string]: string;
+              };
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason:
+                | 'invalid_parameters'
+                | 'bad_request'
+                | 'malformed_json'
+                | 'forbidden_key'
+                | 'invalid_characters'
+                | 'too_deeply_nested';
+            };
+          };
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10101;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'payload_too_large';
+            };
+          };
+        };
+      };
+      /** @description unsupported_media_type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10100;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'unsupported_media_type';
+            };
+          };
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10199;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'internal_error';
+              /** @description quote it to support */
+              reference?: string;
+            };
+          };
+        };
       };
     };
   };
-  TokensController_smsLogin: {
+  smsLogin: {
     parameters: {
       query?: never;
       header?: never;
@@ -747,15 +1379,145 @@ export interface operations {
       };
     };
     responses: {
+      /** @description success */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 200;
+            data: components['schemas']['TokensView'];
+          };
+        };
+      };
+      /** @description invalid_parameters, bad_request, malformed_json, forbidden_key, invalid_characters, too_deeply_nested, sms_code_invalid */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10100 | 10112;
+            error: {
+              /** @description field → what is wrong */
+              fields?: {
+                [key: string]: string;
+              };
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason:
+                | 'invalid_parameters'
+                | 'bad_request'
+                | 'malformed_json'
+                | 'forbidden_key'
+                | 'invalid_characters'
+                | 'too_deeply_nested'
+                | 'sms_code_invalid';
+            };
+          };
+        };
+      };
+      /** @description account_not_found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10120;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'account_not_found';
+            };
+          };
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10101;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'payload_too_large';
+            };
+          };
+        };
+      };
+      /** @description unsupported_media_type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10100;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'unsupported_media_type';
+            };
+          };
+        };
+      };
+      /** @description sms_verify_locked */
+      429: {
+        headers: {
+          /** @description seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10115;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'sms_verify_locked';
+            };
+          };
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10199;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'internal_error';
+              /** @description quote it to support */
+              reference?: string;
+            };
+          };
+        };
       };
     };
   };
-  RegistrationController_register: {
+  register: {
     parameters: {
       query?: never;
       header?: never;
@@ -768,15 +1530,183 @@ export interface operations {
       };
     };
     responses: {
+      /** @description success */
       201: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 200;
+            data: components['schemas']['TokensView'];
+          };
+        };
+      };
+      /** @description invalid_parameters, bad_request, malformed_json, forbidden_key, invalid_characters, too_deeply_nested, sms_code_invalid */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10100 | 10112;
+            error: {
+              /** @description field → what is wrong */
+              fields?: {
+                [key: string]: string;
+              };
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason:
+                | 'invalid_parameters'
+                | 'bad_request'
+                | 'malformed_json'
+                | 'forbidden_key'
+                | 'invalid_characters'
+                | 'too_deeply_nested'
+                | 'sms_code_invalid';
+            };
+          };
+        };
+      };
+      /** @description username_taken, phone_taken, email_taken */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10119;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'username_taken' | 'phone_taken' | 'email_taken';
+            };
+          };
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10101;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'payload_too_large';
+            };
+          };
+        };
+      };
+      /** @description unsupported_media_type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10100;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'unsupported_media_type';
+            };
+          };
+        };
+      };
+      /** @description sms_verify_locked */
+      429: {
+        headers: {
+          /** @description seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10115;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'sms_verify_locked';
+            };
+          };
+        };
+      };
+      /** @description client_closed_request */
+      499: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10136;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'client_closed_request';
+            };
+          };
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10199;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'internal_error';
+              /** @description quote it to support */
+              reference?: string;
+            };
+          };
+        };
+      };
+      /** @description server_busy */
+      503: {
+        headers: {
+          /** @description seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10134;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'server_busy';
+            };
+          };
+        };
       };
     };
   };
-  ActivationController_activate: {
+  activateEmail: {
     parameters: {
       query: {
         /** @description the code from the activation link */
@@ -788,15 +1718,64 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description success */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 200;
+            data: components['schemas']['ActivatedView'];
+          };
+        };
+      };
+      /** @description invalid_parameters, activation_code_invalid */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10100 | 10142;
+            error: {
+              /** @description field → what is wrong */
+              fields?: {
+                [key: string]: string;
+              };
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'invalid_parameters' | 'activation_code_invalid';
+            };
+          };
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10199;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'internal_error';
+              /** @description quote it to support */
+              reference?: string;
+            };
+          };
+        };
       };
     };
   };
-  MeController_me: {
+  getMe: {
     parameters: {
       query?: never;
       header?: never;
@@ -805,15 +1784,60 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description success */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 200;
+            data: components['schemas']['ProfileView'];
+          };
+        };
+      };
+      /** @description missing_token, invalid_token, session_revoked, account_gone */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10117 | 10132;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'missing_token' | 'invalid_token' | 'session_revoked' | 'account_gone';
+            };
+          };
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10199;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'internal_error';
+              /** @description quote it to support */
+              reference?: string;
+            };
+          };
+        };
       };
     };
   };
-  AccountController_remove: {
+  deleteAccount: {
     parameters: {
       query?: never;
       header?: {
@@ -829,15 +1853,201 @@ export interface operations {
       };
     };
     responses: {
+      /** @description success */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 200;
+            data: Record<string, never>;
+          };
+        };
+      };
+      /** @description invalid_parameters, bad_request, malformed_json, forbidden_key, invalid_characters, too_deeply_nested, sms_code_invalid */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10100 | 10112;
+            error: {
+              /** @description field → what is wrong */
+              fields?: {
+                [key: string]: string;
+              };
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason:
+                | 'invalid_parameters'
+                | 'bad_request'
+                | 'malformed_json'
+                | 'forbidden_key'
+                | 'invalid_characters'
+                | 'too_deeply_nested'
+                | 'sms_code_invalid';
+            };
+          };
+        };
+      };
+      /** @description missing_token, invalid_token, session_revoked, account_gone, invalid_credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10116 | 10117 | 10132;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'missing_token' | 'invalid_token' | 'session_revoked' | 'account_gone' | 'invalid_credentials';
+            };
+          };
+        };
+      };
+      /** @description reauth_required */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10131;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'reauth_required';
+            };
+          };
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10101;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'payload_too_large';
+            };
+          };
+        };
+      };
+      /** @description unsupported_media_type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10100;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'unsupported_media_type';
+            };
+          };
+        };
+      };
+      /** @description too_many_login_failures, sms_verify_locked */
+      429: {
+        headers: {
+          /** @description seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10115;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'too_many_login_failures' | 'sms_verify_locked';
+            };
+          };
+        };
+      };
+      /** @description client_closed_request */
+      499: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10136;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'client_closed_request';
+            };
+          };
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10199;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'internal_error';
+              /** @description quote it to support */
+              reference?: string;
+            };
+          };
+        };
+      };
+      /** @description server_busy */
+      503: {
+        headers: {
+          /** @description seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10134;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'server_busy';
+            };
+          };
+        };
       };
     };
   };
-  AccountController_update: {
+  updateProfile: {
     parameters: {
       query?: never;
       header?: never;
@@ -850,15 +2060,125 @@ export interface operations {
       };
     };
     responses: {
+      /** @description success */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 200;
+            data: components['schemas']['ProfileView'];
+          };
+        };
+      };
+      /** @description invalid_parameters, bad_request, malformed_json, forbidden_key, invalid_characters, too_deeply_nested, nothing_to_change */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10100;
+            error: {
+              /** @description field → what is wrong */
+              fields?: {
+                [key: string]: string;
+              };
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason:
+                | 'invalid_parameters'
+                | 'bad_request'
+                | 'malformed_json'
+                | 'forbidden_key'
+                | 'invalid_characters'
+                | 'too_deeply_nested'
+                | 'nothing_to_change';
+            };
+          };
+        };
+      };
+      /** @description missing_token, invalid_token, session_revoked, account_gone */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10117 | 10132;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'missing_token' | 'invalid_token' | 'session_revoked' | 'account_gone';
+            };
+          };
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10101;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'payload_too_large';
+            };
+          };
+        };
+      };
+      /** @description unsupported_media_type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10100;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'unsupported_media_type';
+            };
+          };
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10199;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'internal_error';
+              /** @description quote it to support */
+              reference?: string;
+            };
+          };
+        };
       };
     };
   };
-  MeController_resendActivation: {
+  resendActivation: {
     parameters: {
       query?: never;
       header?: never;
@@ -867,15 +2187,116 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description success */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 200;
+            data: Record<string, never>;
+          };
+        };
+      };
+      /** @description email_missing */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10144;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'email_missing';
+            };
+          };
+        };
+      };
+      /** @description missing_token, invalid_token, session_revoked, account_gone */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10117 | 10132;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'missing_token' | 'invalid_token' | 'session_revoked' | 'account_gone';
+            };
+          };
+        };
+      };
+      /** @description email_already_verified */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10143;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'email_already_verified';
+            };
+          };
+        };
+      };
+      /** @description activation_resend_too_frequent, activation_daily_limit */
+      429: {
+        headers: {
+          /** @description seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10115;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'activation_resend_too_frequent' | 'activation_daily_limit';
+            };
+          };
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10199;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'internal_error';
+              /** @description quote it to support */
+              reference?: string;
+            };
+          };
+        };
       };
     };
   };
-  AccountController_changeEmail: {
+  changeEmail: {
     parameters: {
       query?: never;
       header: {
@@ -891,15 +2312,180 @@ export interface operations {
       };
     };
     responses: {
+      /** @description success */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 200;
+            data: components['schemas']['EmailChangedView'];
+          };
+        };
+      };
+      /** @description invalid_parameters, bad_request, malformed_json, forbidden_key, invalid_characters, too_deeply_nested */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10100;
+            error: {
+              /** @description field → what is wrong */
+              fields?: {
+                [key: string]: string;
+              };
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason:
+                | 'invalid_parameters'
+                | 'bad_request'
+                | 'malformed_json'
+                | 'forbidden_key'
+                | 'invalid_characters'
+                | 'too_deeply_nested';
+            };
+          };
+        };
+      };
+      /** @description missing_token, invalid_token, session_revoked, account_gone */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10117 | 10132;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'missing_token' | 'invalid_token' | 'session_revoked' | 'account_gone';
+            };
+          };
+        };
+      };
+      /** @description reauth_required */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10131;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'reauth_required';
+            };
+          };
+        };
+      };
+      /** @description email_taken */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10119;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'email_taken';
+            };
+          };
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10101;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'payload_too_large';
+            };
+          };
+        };
+      };
+      /** @description unsupported_media_type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10100;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'unsupported_media_type';
+            };
+          };
+        };
+      };
+      /** @description email_change_limit */
+      429: {
+        headers: {
+          /** @description seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10115;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'email_change_limit';
+            };
+          };
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10199;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'internal_error';
+              /** @description quote it to support */
+              reference?: string;
+            };
+          };
+        };
       };
     };
   };
-  MeController_events: {
+  listSecurityEvents: {
     parameters: {
       query?: never;
       header?: never;
@@ -908,15 +2494,60 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description success */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 200;
+            data: components['schemas']['EventsView'];
+          };
+        };
+      };
+      /** @description missing_token, invalid_token, session_revoked, account_gone */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10117 | 10132;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'missing_token' | 'invalid_token' | 'session_revoked' | 'account_gone';
+            };
+          };
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10199;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'internal_error';
+              /** @description quote it to support */
+              reference?: string;
+            };
+          };
+        };
       };
     };
   };
-  BindController_unlink: {
+  unlinkWeibo: {
     parameters: {
       query?: never;
       header: {
@@ -928,15 +2559,114 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description success */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 200;
+            data: Record<string, never>;
+          };
+        };
+      };
+      /** @description missing_token, invalid_token, session_revoked, account_gone */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10117 | 10132;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'missing_token' | 'invalid_token' | 'session_revoked' | 'account_gone';
+            };
+          };
+        };
+      };
+      /** @description reauth_required */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10131;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'reauth_required';
+            };
+          };
+        };
+      };
+      /** @description identity_not_found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10120;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'identity_not_found';
+            };
+          };
+        };
+      };
+      /** @description last_sign_in_method */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10128;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'last_sign_in_method';
+            };
+          };
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10199;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'internal_error';
+              /** @description quote it to support */
+              reference?: string;
+            };
+          };
+        };
       };
     };
   };
-  PasswordController_change: {
+  changePassword: {
     parameters: {
       query?: never;
       header?: {
@@ -952,15 +2682,200 @@ export interface operations {
       };
     };
     responses: {
+      /** @description success */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 200;
+            data: components['schemas']['TokensView'];
+          };
+        };
+      };
+      /** @description invalid_parameters, bad_request, malformed_json, forbidden_key, invalid_characters, too_deeply_nested */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10100;
+            error: {
+              /** @description field → what is wrong */
+              fields?: {
+                [key: string]: string;
+              };
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason:
+                | 'invalid_parameters'
+                | 'bad_request'
+                | 'malformed_json'
+                | 'forbidden_key'
+                | 'invalid_characters'
+                | 'too_deeply_nested';
+            };
+          };
+        };
+      };
+      /** @description missing_token, invalid_token, session_revoked, account_gone, invalid_credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10116 | 10117 | 10132;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'missing_token' | 'invalid_token' | 'session_revoked' | 'account_gone' | 'invalid_credentials';
+            };
+          };
+        };
+      };
+      /** @description reauth_required */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10131;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'reauth_required';
+            };
+          };
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10101;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'payload_too_large';
+            };
+          };
+        };
+      };
+      /** @description unsupported_media_type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10100;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'unsupported_media_type';
+            };
+          };
+        };
+      };
+      /** @description too_many_login_failures */
+      429: {
+        headers: {
+          /** @description seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10115;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'too_many_login_failures';
+            };
+          };
+        };
+      };
+      /** @description client_closed_request */
+      499: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10136;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'client_closed_request';
+            };
+          };
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10199;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'internal_error';
+              /** @description quote it to support */
+              reference?: string;
+            };
+          };
+        };
+      };
+      /** @description server_busy */
+      503: {
+        headers: {
+          /** @description seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10134;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'server_busy';
+            };
+          };
+        };
       };
     };
   };
-  AccountController_changePhone: {
+  changePhone: {
     parameters: {
       query?: never;
       header: {
@@ -976,15 +2891,181 @@ export interface operations {
       };
     };
     responses: {
+      /** @description success */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 200;
+            data: components['schemas']['PhoneChangedView'];
+          };
+        };
+      };
+      /** @description invalid_parameters, bad_request, malformed_json, forbidden_key, invalid_characters, too_deeply_nested, sms_code_invalid */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10100 | 10112;
+            error: {
+              /** @description field → what is wrong */
+              fields?: {
+                [key: string]: string;
+              };
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason:
+                | 'invalid_parameters'
+                | 'bad_request'
+                | 'malformed_json'
+                | 'forbidden_key'
+                | 'invalid_characters'
+                | 'too_deeply_nested'
+                | 'sms_code_invalid';
+            };
+          };
+        };
+      };
+      /** @description missing_token, invalid_token, session_revoked, account_gone */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10117 | 10132;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'missing_token' | 'invalid_token' | 'session_revoked' | 'account_gone';
+            };
+          };
+        };
+      };
+      /** @description reauth_required */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10131;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'reauth_required';
+            };
+          };
+        };
+      };
+      /** @description phone_taken */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10119;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'phone_taken';
+            };
+          };
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10101;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'payload_too_large';
+            };
+          };
+        };
+      };
+      /** @description unsupported_media_type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10100;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'unsupported_media_type';
+            };
+          };
+        };
+      };
+      /** @description sms_verify_locked */
+      429: {
+        headers: {
+          /** @description seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10115;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'sms_verify_locked';
+            };
+          };
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10199;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'internal_error';
+              /** @description quote it to support */
+              reference?: string;
+            };
+          };
+        };
       };
     };
   };
-  ReauthController_reauthenticate: {
+  reauthenticate: {
     parameters: {
       query?: never;
       header?: never;
@@ -997,15 +3078,221 @@ export interface operations {
       };
     };
     responses: {
+      /** @description success */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 200;
+            data: components['schemas']['ReauthTokenView'];
+          };
+        };
+      };
+      /** @description invalid_parameters, bad_request, malformed_json, forbidden_key, invalid_characters, too_deeply_nested, sms_code_invalid, phone_missing, wechat_code_invalid */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10100 | 10112 | 10135 | 10140;
+            error: {
+              /** @description field → what is wrong */
+              fields?: {
+                [key: string]: string;
+              };
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason:
+                | 'invalid_parameters'
+                | 'bad_request'
+                | 'malformed_json'
+                | 'forbidden_key'
+                | 'invalid_characters'
+                | 'too_deeply_nested'
+                | 'sms_code_invalid'
+                | 'phone_missing'
+                | 'wechat_code_invalid';
+            };
+          };
+        };
+      };
+      /** @description missing_token, invalid_token, session_revoked, account_gone, invalid_credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10116 | 10117 | 10132;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'missing_token' | 'invalid_token' | 'session_revoked' | 'account_gone' | 'invalid_credentials';
+            };
+          };
+        };
+      };
+      /** @description wechat_login_blocked */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10141;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'wechat_login_blocked';
+            };
+          };
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10101;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'payload_too_large';
+            };
+          };
+        };
+      };
+      /** @description unsupported_media_type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10100;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'unsupported_media_type';
+            };
+          };
+        };
+      };
+      /** @description too_many_login_failures, sms_verify_locked, wechat_login_limit */
+      429: {
+        headers: {
+          /** @description seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10115;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'too_many_login_failures' | 'sms_verify_locked' | 'wechat_login_limit';
+            };
+          };
+        };
+      };
+      /** @description client_closed_request */
+      499: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10136;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'client_closed_request';
+            };
+          };
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10199;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'internal_error';
+              /** @description quote it to support */
+              reference?: string;
+            };
+          };
+        };
+      };
+      /** @description provider_misconfigured, provider_error, provider_token_mismatch */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10113;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'provider_misconfigured' | 'provider_error' | 'provider_token_mismatch';
+            };
+          };
+        };
+      };
+      /** @description server_busy, provider_unavailable, provider_not_configured */
+      503: {
+        headers: {
+          /** @description seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10113 | 10134;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'server_busy' | 'provider_unavailable' | 'provider_not_configured';
+            };
+          };
+        };
       };
     };
   };
-  ReauthController_sendCode: {
+  sendReauthSmsCode: {
     parameters: {
       query?: never;
       header?: never;
@@ -1014,15 +3301,170 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description success */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 200;
+            data: components['schemas']['CodeIssuedView'];
+          };
+        };
+      };
+      /** @description invalid_parameters, bad_request, malformed_json, forbidden_key, invalid_characters, too_deeply_nested, phone_missing */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10100 | 10135;
+            error: {
+              /** @description field → what is wrong */
+              fields?: {
+                [key: string]: string;
+              };
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason:
+                | 'invalid_parameters'
+                | 'bad_request'
+                | 'malformed_json'
+                | 'forbidden_key'
+                | 'invalid_characters'
+                | 'too_deeply_nested'
+                | 'phone_missing';
+            };
+          };
+        };
+      };
+      /** @description missing_token, invalid_token, session_revoked, account_gone */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10117 | 10132;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'missing_token' | 'invalid_token' | 'session_revoked' | 'account_gone';
+            };
+          };
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10101;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'payload_too_large';
+            };
+          };
+        };
+      };
+      /** @description unsupported_media_type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10100;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'unsupported_media_type';
+            };
+          };
+        };
+      };
+      /** @description captcha_required */
+      428: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10133;
+            error: {
+              /** @description solve it and repeat the request with `captcha` (docs/captcha.md) */
+              challenge?: {
+                parameters: {
+                  [key: string]: unknown;
+                };
+                signature: string;
+              };
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'captcha_required';
+            };
+          };
+        };
+      };
+      /** @description sms_too_frequent, sms_ip_limit, sms_daily_limit, sms_global_limit */
+      429: {
+        headers: {
+          /** @description seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10111 | 10115;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'sms_too_frequent' | 'sms_ip_limit' | 'sms_daily_limit' | 'sms_global_limit';
+            };
+          };
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10199;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'internal_error';
+              /** @description quote it to support */
+              reference?: string;
+            };
+          };
+        };
       };
     };
   };
-  SessionsController_list: {
+  listSessions: {
     parameters: {
       query?: never;
       header?: never;
@@ -1031,15 +3473,60 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description success */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 200;
+            data: components['schemas']['SessionsView'];
+          };
+        };
+      };
+      /** @description missing_token, invalid_token, session_revoked, account_gone */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10117 | 10132;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'missing_token' | 'invalid_token' | 'session_revoked' | 'account_gone';
+            };
+          };
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10199;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'internal_error';
+              /** @description quote it to support */
+              reference?: string;
+            };
+          };
+        };
       };
     };
   };
-  SessionsController_revoke: {
+  endSession: {
     parameters: {
       query?: never;
       header?: never;
@@ -1051,15 +3538,96 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description success */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 200;
+            data: Record<string, never>;
+          };
+        };
+      };
+      /** @description bad_request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10100;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'bad_request';
+            };
+          };
+        };
+      };
+      /** @description missing_token, invalid_token, session_revoked, account_gone */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10117 | 10132;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'missing_token' | 'invalid_token' | 'session_revoked' | 'account_gone';
+            };
+          };
+        };
+      };
+      /** @description session_not_found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10120;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'session_not_found';
+            };
+          };
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10199;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'internal_error';
+              /** @description quote it to support */
+              reference?: string;
+            };
+          };
+        };
       };
     };
   };
-  PasswordController_reset: {
+  resetPassword: {
     parameters: {
       query?: never;
       header?: never;
@@ -1072,15 +3640,165 @@ export interface operations {
       };
     };
     responses: {
+      /** @description success */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 200;
+            data: Record<string, never>;
+          };
+        };
+      };
+      /** @description invalid_parameters, bad_request, malformed_json, forbidden_key, invalid_characters, too_deeply_nested, sms_code_invalid */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10100 | 10112;
+            error: {
+              /** @description field → what is wrong */
+              fields?: {
+                [key: string]: string;
+              };
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason:
+                | 'invalid_parameters'
+                | 'bad_request'
+                | 'malformed_json'
+                | 'forbidden_key'
+                | 'invalid_characters'
+                | 'too_deeply_nested'
+                | 'sms_code_invalid';
+            };
+          };
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10101;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'payload_too_large';
+            };
+          };
+        };
+      };
+      /** @description unsupported_media_type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10100;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'unsupported_media_type';
+            };
+          };
+        };
+      };
+      /** @description sms_verify_locked, too_many_reset_failures */
+      429: {
+        headers: {
+          /** @description seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10115;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'sms_verify_locked' | 'too_many_reset_failures';
+            };
+          };
+        };
+      };
+      /** @description client_closed_request */
+      499: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10136;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'client_closed_request';
+            };
+          };
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10199;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'internal_error';
+              /** @description quote it to support */
+              reference?: string;
+            };
+          };
+        };
+      };
+      /** @description server_busy */
+      503: {
+        headers: {
+          /** @description seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10134;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'server_busy';
+            };
+          };
+        };
       };
     };
   };
-  SmsCodeController_send: {
+  sendSmsCode: {
     parameters: {
       query?: never;
       header?: never;
@@ -1093,15 +3811,151 @@ export interface operations {
       };
     };
     responses: {
+      /** @description success */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 200;
+            data: components['schemas']['CodeIssuedView'];
+          };
+        };
+      };
+      /** @description invalid_parameters, bad_request, malformed_json, forbidden_key, invalid_characters, too_deeply_nested */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10100;
+            error: {
+              /** @description field → what is wrong */
+              fields?: {
+                [key: string]: string;
+              };
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason:
+                | 'invalid_parameters'
+                | 'bad_request'
+                | 'malformed_json'
+                | 'forbidden_key'
+                | 'invalid_characters'
+                | 'too_deeply_nested';
+            };
+          };
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10101;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'payload_too_large';
+            };
+          };
+        };
+      };
+      /** @description unsupported_media_type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10100;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'unsupported_media_type';
+            };
+          };
+        };
+      };
+      /** @description captcha_required */
+      428: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10133;
+            error: {
+              /** @description solve it and repeat the request with `captcha` (docs/captcha.md) */
+              challenge?: {
+                parameters: {
+                  [key: string]: unknown;
+                };
+                signature: string;
+              };
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'captcha_required';
+            };
+          };
+        };
+      };
+      /** @description sms_too_frequent, sms_ip_limit, sms_daily_limit, sms_global_limit */
+      429: {
+        headers: {
+          /** @description seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10111 | 10115;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'sms_too_frequent' | 'sms_ip_limit' | 'sms_daily_limit' | 'sms_global_limit';
+            };
+          };
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10199;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'internal_error';
+              /** @description quote it to support */
+              reference?: string;
+            };
+          };
+        };
       };
     };
   };
-  SmsCodeController_status: {
+  getSmsCodeStatus: {
     parameters: {
       query?: never;
       header?: never;
@@ -1112,15 +3966,78 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description success */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 200;
+            data: components['schemas']['SmsStatusView'];
+          };
+        };
+      };
+      /** @description bad_request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10100;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'bad_request';
+            };
+          };
+        };
+      };
+      /** @description sms_request_not_found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10120;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'sms_request_not_found';
+            };
+          };
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10199;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'internal_error';
+              /** @description quote it to support */
+              reference?: string;
+            };
+          };
+        };
       };
     };
   };
-  WechatController_login: {
+  wechatLogin: {
     parameters: {
       query?: never;
       header?: never;
@@ -1133,15 +4050,183 @@ export interface operations {
       };
     };
     responses: {
+      /** @description success */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 200;
+            data: components['schemas']['WechatSignedInView'];
+          };
+        };
+      };
+      /** @description invalid_parameters, bad_request, malformed_json, forbidden_key, invalid_characters, too_deeply_nested, wechat_code_invalid */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10100 | 10140;
+            error: {
+              /** @description field → what is wrong */
+              fields?: {
+                [key: string]: string;
+              };
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason:
+                | 'invalid_parameters'
+                | 'bad_request'
+                | 'malformed_json'
+                | 'forbidden_key'
+                | 'invalid_characters'
+                | 'too_deeply_nested'
+                | 'wechat_code_invalid';
+            };
+          };
+        };
+      };
+      /** @description wechat_login_blocked */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10141;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'wechat_login_blocked';
+            };
+          };
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10101;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'payload_too_large';
+            };
+          };
+        };
+      };
+      /** @description unsupported_media_type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10100;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'unsupported_media_type';
+            };
+          };
+        };
+      };
+      /** @description wechat_login_limit, too_many_login_failures */
+      429: {
+        headers: {
+          /** @description seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10115;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'wechat_login_limit' | 'too_many_login_failures';
+            };
+          };
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10199;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'internal_error';
+              /** @description quote it to support */
+              reference?: string;
+            };
+          };
+        };
+      };
+      /** @description provider_misconfigured, provider_error, provider_token_mismatch */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10113;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'provider_misconfigured' | 'provider_error' | 'provider_token_mismatch';
+            };
+          };
+        };
+      };
+      /** @description provider_unavailable, provider_not_configured */
+      503: {
+        headers: {
+          /** @description seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10113;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'provider_unavailable' | 'provider_not_configured';
+            };
+          };
+        };
       };
     };
   };
-  WeiboController_authorization: {
+  getWeiboAuthorizationUrl: {
     parameters: {
       query: {
         /** @description base64url(SHA-256(code_verifier)), RFC 7636 */
@@ -1156,15 +4241,140 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description success */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 200;
+            data: components['schemas']['OAuthUrlView'];
+          };
+        };
+      };
+      /** @description invalid_parameters */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10100;
+            error: {
+              /** @description field → what is wrong */
+              fields?: {
+                [key: string]: string;
+              };
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'invalid_parameters';
+            };
+          };
+        };
+      };
+      /** @description missing_token, invalid_token, session_revoked, account_gone */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10117 | 10132;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'missing_token' | 'invalid_token' | 'session_revoked' | 'account_gone';
+            };
+          };
+        };
+      };
+      /** @description reauth_required */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10131;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'reauth_required';
+            };
+          };
+        };
+      };
+      /** @description oauth_state_limit */
+      429: {
+        headers: {
+          /** @description seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10115;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'oauth_state_limit';
+            };
+          };
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10199;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'internal_error';
+              /** @description quote it to support */
+              reference?: string;
+            };
+          };
+        };
+      };
+      /** @description provider_not_configured */
+      503: {
+        headers: {
+          /** @description seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10113;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'provider_not_configured';
+            };
+          };
+        };
       };
     };
   };
-  BindController_bindExisting: {
+  bindWeibo: {
     parameters: {
       query?: never;
       header?: never;
@@ -1177,15 +4387,201 @@ export interface operations {
       };
     };
     responses: {
+      /** @description success */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 200;
+            data: components['schemas']['TokensView'];
+          };
+        };
+      };
+      /** @description invalid_parameters, bad_request, malformed_json, forbidden_key, invalid_characters, too_deeply_nested, bind_ticket_invalid */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10100 | 10122;
+            error: {
+              /** @description field → what is wrong */
+              fields?: {
+                [key: string]: string;
+              };
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason:
+                | 'invalid_parameters'
+                | 'bad_request'
+                | 'malformed_json'
+                | 'forbidden_key'
+                | 'invalid_characters'
+                | 'too_deeply_nested'
+                | 'bind_ticket_invalid';
+            };
+          };
+        };
+      };
+      /** @description invalid_credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10116;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'invalid_credentials';
+            };
+          };
+        };
+      };
+      /** @description identity_bound_to_another_account, account_already_has_identity */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10124 | 10125;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'identity_bound_to_another_account' | 'account_already_has_identity';
+            };
+          };
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10101;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'payload_too_large';
+            };
+          };
+        };
+      };
+      /** @description unsupported_media_type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10100;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'unsupported_media_type';
+            };
+          };
+        };
+      };
+      /** @description too_many_login_failures */
+      429: {
+        headers: {
+          /** @description seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10115;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'too_many_login_failures';
+            };
+          };
+        };
+      };
+      /** @description client_closed_request */
+      499: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10136;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'client_closed_request';
+            };
+          };
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10199;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'internal_error';
+              /** @description quote it to support */
+              reference?: string;
+            };
+          };
+        };
+      };
+      /** @description server_busy */
+      503: {
+        headers: {
+          /** @description seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10134;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'server_busy';
+            };
+          };
+        };
       };
     };
   };
-  WeiboController_callback: {
+  weiboCallback: {
     parameters: {
       query: {
         /** @description from Weibo, as on the callback page */
@@ -1201,15 +4597,167 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description code 200: signed in (tokens); code 201: a new Weibo account, bind it with the ticket */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json':
+            | {
+                /** @enum {integer} */
+                code: 200;
+                data: components['schemas']['TokensView'];
+              }
+            | {
+                /** @enum {integer} */
+                code: 201;
+                data: components['schemas']['BindOfferView'];
+              };
+        };
+      };
+      /** @description invalid_parameters, weibo_state_invalid, weibo_code_missing, weibo_code_invalid, weibo_access_denied */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10100 | 10121 | 10123 | 10126 | 10127;
+            error: {
+              /** @description field → what is wrong */
+              fields?: {
+                [key: string]: string;
+              };
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason:
+                | 'invalid_parameters'
+                | 'weibo_state_invalid'
+                | 'weibo_code_missing'
+                | 'weibo_code_invalid'
+                | 'weibo_access_denied';
+            };
+          };
+        };
+      };
+      /** @description missing_token, invalid_token, session_revoked, account_gone */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10117 | 10132;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'missing_token' | 'invalid_token' | 'session_revoked' | 'account_gone';
+            };
+          };
+        };
+      };
+      /** @description weibo_link_user_mismatch */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10129;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'weibo_link_user_mismatch';
+            };
+          };
+        };
+      };
+      /** @description identity_bound_to_another_account, account_already_has_identity */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10124 | 10125;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'identity_bound_to_another_account' | 'account_already_has_identity';
+            };
+          };
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10199;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'internal_error';
+              /** @description quote it to support */
+              reference?: string;
+            };
+          };
+        };
+      };
+      /** @description provider_misconfigured, provider_error, provider_token_mismatch */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10113;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'provider_misconfigured' | 'provider_error' | 'provider_token_mismatch';
+            };
+          };
+        };
+      };
+      /** @description provider_unavailable, provider_not_configured */
+      503: {
+        headers: {
+          /** @description seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10113;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'provider_unavailable' | 'provider_not_configured';
+            };
+          };
+        };
       };
     };
   };
-  BindController_createAccount: {
+  createWeiboAccount: {
     parameters: {
       query?: never;
       header?: never;
@@ -1222,11 +4770,185 @@ export interface operations {
       };
     };
     responses: {
+      /** @description success */
       201: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 200;
+            data: components['schemas']['TokensView'];
+          };
+        };
+      };
+      /** @description invalid_parameters, bad_request, malformed_json, forbidden_key, invalid_characters, too_deeply_nested, bind_ticket_invalid, sms_code_invalid */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10100 | 10112 | 10122;
+            error: {
+              /** @description field → what is wrong */
+              fields?: {
+                [key: string]: string;
+              };
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason:
+                | 'invalid_parameters'
+                | 'bad_request'
+                | 'malformed_json'
+                | 'forbidden_key'
+                | 'invalid_characters'
+                | 'too_deeply_nested'
+                | 'bind_ticket_invalid'
+                | 'sms_code_invalid';
+            };
+          };
+        };
+      };
+      /** @description username_taken, phone_taken, email_taken, identity_bound_to_another_account, account_already_has_identity */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10119 | 10124 | 10125;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason:
+                | 'username_taken'
+                | 'phone_taken'
+                | 'email_taken'
+                | 'identity_bound_to_another_account'
+                | 'account_already_has_identity';
+            };
+          };
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10101;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'payload_too_large';
+            };
+          };
+        };
+      };
+      /** @description unsupported_media_type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10100;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'unsupported_media_type';
+            };
+          };
+        };
+      };
+      /** @description sms_verify_locked */
+      429: {
+        headers: {
+          /** @description seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10115;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'sms_verify_locked';
+            };
+          };
+        };
+      };
+      /** @description client_closed_request */
+      499: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10136;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'client_closed_request';
+            };
+          };
+        };
+      };
+      /** @description bind_database_error, internal_error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10114 | 10199;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'bind_database_error' | 'internal_error';
+              /** @description quote it to support */
+              reference?: string;
+            };
+          };
+        };
+      };
+      /** @description server_busy */
+      503: {
+        headers: {
+          /** @description seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {integer} */
+            code: 10134;
+            error: {
+              /** @description in the language of Accept-Language (zh-CN default, en) */
+              message: string;
+              /** @enum {string} */
+              reason: 'server_busy';
+            };
+          };
+        };
       };
     };
   };

@@ -1,6 +1,6 @@
 /**
- * What the API takes and gives. Request bodies come from the generated OpenAPI types (`npm run client:types`);
- * answers are written out here as the API's contract states them.
+ * What the API takes and gives, named for the client's users: every shape comes from the types generated from
+ * the API's OpenAPI document (`npm run client:types`), so the client cannot drift from the server.
  */
 import type { components } from './openapi.js';
 
@@ -16,78 +16,17 @@ export type EmailChangeBody = Schemas['EmailChangeDto'];
 export type WeiboNewAccountFields = Omit<Schemas['WeiboNewAccountDto'], 'bind_ticket'>;
 export type WechatUserInfo = Schemas['WechatUserInfoDto'];
 
-export interface Tokens {
-  username: string;
-  token: string;
-  refresh_token: string;
-  expires_in: number;
-}
-
-export interface WechatTokens extends Tokens {
-  is_new: boolean;
-}
-
-export interface CodeSent {
-  request_id: string;
-  expires_in: number;
-  resend_in: number;
-}
-
-export interface CodeStatus {
-  status: 'queued' | 'sent' | 'failed' | 'unknown';
-  reason?: string;
-}
-
-export type Gender = 'male' | 'female' | 'unknown';
-
-export interface ProfileFields {
-  nickname?: string | null;
-  avatar?: string | null;
-  gender?: Gender | null;
-  birthday?: string | null;
-  signature?: string | null;
-}
-
-export interface Identity {
-  provider: string;
-  uid: string;
-  screen_name: string | null;
-  bound_at: string;
-}
-
-export interface Profile extends ProfileFields {
-  id: string;
-  username: string;
-  phone: string | null;
-  email: string | null;
-  email_verified: boolean;
-  has_password: boolean;
-  created_at: string;
-  identities: Identity[];
-}
-
-export interface Session {
-  id: string;
-  created_at: string;
-  last_used_at: string;
-  ip: string | null;
-  user_agent: string | null;
-  current: boolean;
-}
-
-export interface SecurityEvent {
-  type: string;
-  at: string;
-  ip: string | null;
-  user_agent: string | null;
-  data: Record<string, unknown>;
-}
-
-export interface WeiboBindOffer {
-  bind_ticket: string;
-  expires_in: number;
-  profile: { uid: string; screen_name: string | null; avatar: string | null };
-}
+export type Tokens = Schemas['TokensView'];
+export type WechatTokens = Schemas['WechatSignedInView'];
+export type CodeSent = Schemas['CodeIssuedView'];
+export type CodeStatus = Schemas['SmsStatusView'];
+export type Profile = Schemas['ProfileView'];
+export type ProfileFields = Schemas['ProfileUpdateDto'];
+export type Gender = NonNullable<Profile['gender']>;
+export type Identity = Schemas['IdentityView'];
+export type Session = Schemas['SessionView'];
+export type SecurityEvent = Schemas['EventView'];
+export type WeiboBindOffer = Schemas['BindOfferView'];
 
 /** Exactly one proof of the account's owner, for `POST /v1/users/me/reauth`. */
 export type ReauthProof = { password: string } | { verify: string } | { wechat_code: string };
