@@ -84,7 +84,7 @@ describe('PasswordChangeService', () => {
       expect.objectContaining({ id: 'u1' }),
       'xiaoming',
       'old password',
-      '1.2.3.4',
+      meta,
     );
     expect(fakes.audit.record).toHaveBeenCalledWith('password_changed', 'u1', meta, { first: false });
   });
