@@ -25,7 +25,10 @@ export async function drain({ env, fakes, queue, jobs, meter, children }) {
     );
   }
   const concurrency = process.env.BENCH_WORKER_CONCURRENCY ?? '50';
-  const workerEnv = { ...env, SMS_WORKER_CONCURRENCY: concurrency };
+  // The worker runs as `npm run start:worker` and docker-compose.yml run it: V8's default heap settings (the
+  // API's --max-semi-space-size is for the API's RSS target; BENCH_WORKER_NODE_OPTIONS tries others).
+  const NODE_OPTIONS = process.env.BENCH_WORKER_NODE_OPTIONS ?? '';
+  const workerEnv = { ...env, NODE_OPTIONS, SMS_WORKER_CONCURRENCY: concurrency };
   const worker = startServer('dist/bundle/worker.js', workerEnv, 'worker', SERVER_CPU);
   children.push(worker);
   const accepted = async () => (await json(`${fakes.ronglian}/_fake/stats`)).accepted;

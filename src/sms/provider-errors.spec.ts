@@ -1,5 +1,5 @@
 import { classifyAliyun } from './aliyun-sms.errors.js';
-import { classifyFetchError } from './provider-http.js';
+import { classifyHttpError } from './provider-http.js';
 import { classifyTencent } from './tencent-sms.errors.js';
 
 describe('classifyAliyun (docs/providers/aliyun.md, "Error codes")', () => {
@@ -48,22 +48,31 @@ describe('classifyTencent (docs/providers/tencent.md, "Error codes")', () => {
   });
 });
 
-describe('classifyFetchError', () => {
+describe('classifyHttpError', () => {
   const fetchError = (code: string) => Object.assign(new TypeError('fetch failed'), { cause: { code } });
 
   it.each(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT'])(
     'a request that never connected (%s) was not sent',
     (code) => {
-      expect(classifyFetchError(fetchError(code)).kind).toBe('not_sent');
+      expect(classifyHttpError(fetchError(code)).kind).toBe('not_sent');
     },
   );
 
   it('a timeout, a reset or a closed socket may follow a processed request', () => {
-    expect(classifyFetchError(Object.assign(new Error('t'), { name: 'TimeoutError' }))).toEqual({
+    expect(classifyHttpError(Object.assign(new Error('t'), { name: 'TimeoutError' }))).toEqual({
       kind: 'ambiguous',
       reason: 'network_timeout',
     });
-    expect(classifyFetchError(fetchError('ECONNRESET')).kind).toBe('ambiguous');
-    expect(classifyFetchError(fetchError('UND_ERR_SOCKET')).kind).toBe('ambiguous');
+    expect(classifyHttpError(fetchError('ECONNRESET')).kind).toBe('ambiguous');
+    expect(classifyHttpError(fetchError('UND_ERR_SOCKET')).kind).toBe('ambiguous');
+  });
+
+  it("reads undici's own error codes as well as fetch's wrapped ones", () => {
+    const direct = (code: string) => Object.assign(new Error(code), { code });
+    expect(classifyHttpError(direct('ECONNREFUSED'))).toEqual({ kind: 'not_sent', reason: 'network_ECONNREFUSED' });
+    expect(classifyHttpError(direct('UND_ERR_SOCKET'))).toEqual({
+      kind: 'ambiguous',
+      reason: 'network_UND_ERR_SOCKET',
+    });
   });
 });

@@ -1,3 +1,5 @@
+import { request as undiciRequest } from 'undici';
+
 /**
  * One HTTP attempt to an SMS provider, sorted by what we can prove about it (docs/providers/aliyun.md,
  * "Idempotency"): `not_sent` when the request cannot have reached the provider (no connection was made),
@@ -30,23 +32,28 @@ const NEVER_CONNECTED = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
+/**
+ * undici's `request` (the library behind Node's `fetch`) without fetch's WHATWG Request, Headers and streams,
+ * which were most of the worker's CPU per job (docs/performance.md). The timeout covers the whole exchange.
+ */
 export async function attempt(request: HttpRequest, timeoutMs: number): Promise<HttpAttempt> {
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(), timeoutMs);
   try {
-    const response = await fetch(request.url, {
-      method: request.method,
-      headers: request.headers,
-      body: request.body,
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    return { kind: 'answer', status: response.status, text: await response.text() };
+    const { method, headers, body } = request;
+    const response = await undiciRequest(request.url, { method, headers, body, signal: timeout.signal });
+    return { kind: 'answer', status: response.statusCode, text: await response.body.text() };
   } catch (err) {
-    return classifyFetchError(err);
+    return timeout.signal.aborted ? { kind: 'ambiguous', reason: 'network_timeout' } : classifyHttpError(err);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
-export function classifyFetchError(err: unknown): HttpAttempt {
-  const error = err as { name?: string; cause?: { code?: string } };
-  const code = error.cause?.code;
+/** undici's errors carry the code themselves; `fetch` wraps them (`cause`). */
+export function classifyHttpError(err: unknown): HttpAttempt {
+  const error = err as { name?: string; code?: string; cause?: { code?: string } };
+  const code = error.code ?? error.cause?.code;
   if (code && NEVER_CONNECTED.has(code)) return { kind: 'not_sent', reason: `network_${code}` };
   if (error.name === 'TimeoutError') return { kind: 'ambiguous', reason: 'network_timeout' };
   return { kind: 'ambiguous', reason: `network_${code ?? error.name ?? 'error'}` };

@@ -19,6 +19,23 @@ describe('ronglianTimestamp', () => {
     expect(ronglianTimestamp(at)).toBe('20140416142030');
     expect(ronglianTimestamp(new Date('2023-12-31T16:00:00Z'))).toBe('20240101000000');
   });
+
+  it('agrees with the time-zone database for Asia/Shanghai on instants across 1995–2045', () => {
+    const zone = new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'Asia/Shanghai',
+      ...{ year: 'numeric', month: '2-digit', day: '2-digit' },
+      ...{ hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' },
+    } as const);
+    const viaZone = (d: Date) =>
+      zone
+        .formatToParts(d)
+        .map((p) => (p.type === 'literal' ? '' : p.value))
+        .join('');
+    for (let i = 0; i < 500; i++) {
+      const d = new Date(Date.UTC(1995, 0, 1) + Math.floor(Math.random() * 50 * 365.25 * 86400) * 1000);
+      expect(ronglianTimestamp(d)).toBe(viaZone(d));
+    }
+  });
 });
 
 describe('buildTemplateSmsRequest', () => {

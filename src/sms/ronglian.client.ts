@@ -22,21 +22,14 @@ export interface TemplateSms {
   reqId: string;
 }
 
-const SHANGHAI = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Asia/Shanghai',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-});
+/** China Standard Time is UTC+8 all year (no daylight saving since 1991), so no time-zone database is needed. */
+const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
 
 /** `yyyyMMddHHmmss` in Asia/Shanghai, whatever the host's time zone (docs/providers/ronglian.md, "Signature"). */
 export function ronglianTimestamp(date: Date): string {
-  const parts = Object.fromEntries(SHANGHAI.formatToParts(date).map((p) => [p.type, p.value]));
-  return `${parts.year}${parts.month}${parts.day}${parts.hour}${parts.minute}${parts.second}`;
+  // `toISOString` of the shifted instant reads the Shanghai wall clock: 2014-04-16T14:20:30.000Z → 20140416142030.
+  const iso = new Date(date.getTime() + SHANGHAI_OFFSET_MS).toISOString();
+  return iso.slice(0, 19).replace(/[-T:]/g, '');
 }
 
 /** Builds the TemplateSMS request exactly as the official SDKs do (docs/providers/ronglian.md, "Request"). */
