@@ -9,6 +9,7 @@ import { SessionStart1764460800000 } from './migrations/1764460800000-SessionSta
 import { ForgetWechatSessionKeys1764460900000 } from './migrations/1764460900000-ForgetWechatSessionKeys.js';
 import { VerifiedEmailUnique1764547200000 } from './migrations/1764547200000-VerifiedEmailUnique.js';
 import { PurgeIndexes1764633600000 } from './migrations/1764633600000-PurgeIndexes.js';
+import { RevokedFamilyIndex1764720000000 } from './migrations/1764720000000-RevokedFamilyIndex.js';
 
 export const migrations = [
   Accounts1763856000000,
@@ -19,6 +20,7 @@ export const migrations = [
   ForgetWechatSessionKeys1764460900000,
   PurgeIndexes1764633600000,
   VerifiedEmailUnique1764547200000,
+  RevokedFamilyIndex1764720000000,
 ];
 
 /**
