@@ -22,7 +22,7 @@ createServer((req, res) => {
     return;
   }
   Promise.all([
-    redis.get(`cache:profile:${claims.sub}`),
+    redis.get(`cache:profile:v2:${claims.sub}`),
     pool.query('SELECT id, username, phone, email FROM users WHERE id = $1', [claims.sub]),
   ])
     .then(([, result]) => {

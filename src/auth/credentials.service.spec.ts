@@ -40,7 +40,8 @@ afterAll(() => redis.quit());
 describe('CredentialsService', () => {
   it("hands the client's gone-signal to the hash queue, so a client that left costs no hash", async () => {
     const { signal } = new AbortController();
-    await guard.verifyPassword(user(), 'someone', 'wrong', { ip: '10.0.0.9', signal });
+    const u = user();
+    await guard.verifyPassword(u, u.username, 'wrong', { ip: '10.0.0.9', signal });
     expect(signals.at(-1)).toBe(signal);
   });
 

@@ -1,3 +1,4 @@
+import { StreamableFile } from '@nestjs/common';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 
 /** A handler result that already carries its business code (the Weibo `201` answer). */
@@ -15,11 +16,12 @@ export function envelope(data: unknown): { code: number; data: unknown } {
 
 /**
  * Fastify for Nest, wrapping every handler result in the envelope where Nest hands it over (`reply`). Errors
- * never come here (HttpExceptionFilter writes them). A global interceptor would do the same through RxJS
+ * never come here (HttpExceptionFilter writes them; a fallback error body or a file passes through unwrapped). A global interceptor would do the same through RxJS
  * observables on every request, ~7 % of a cheap route's CPU (docs/performance.md).
  */
 export class EnvelopingFastifyAdapter extends FastifyAdapter {
   override reply(...[response, body, statusCode]: Parameters<FastifyAdapter['reply']>) {
-    return super.reply(response, envelope(body), statusCode);
+    const passThrough = (statusCode ?? 200) >= 400 || body instanceof StreamableFile;
+    return super.reply(response, passThrough ? body : envelope(body), statusCode);
   }
 }

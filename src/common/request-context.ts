@@ -19,7 +19,11 @@ export const ReqMeta = createParamDecorator((_: unknown, ctx: ExecutionContext):
   if (!res) return meta;
   // Made on first use: most routes never read it, and a signal per request was ~4 % of a cheap route.
   let signal: AbortSignal | undefined;
-  return Object.defineProperty(meta, 'signal', { enumerable: true, get: () => (signal ??= clientGoneSignal(res)) });
+  return Object.defineProperty(meta, 'signal', {
+    enumerable: true,
+    configurable: true,
+    get: () => (signal ??= clientGoneSignal(res)),
+  });
 });
 
 /**

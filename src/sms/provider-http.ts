@@ -39,12 +39,16 @@ const NEVER_CONNECTED = new Set([
 export async function attempt(request: HttpRequest, timeoutMs: number): Promise<HttpAttempt> {
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(), timeoutMs);
+  let answered = false;
   try {
     const { method, headers, body } = request;
     const response = await undiciRequest(request.url, { method, headers, body, signal: timeout.signal });
+    answered = true;
     return { kind: 'answer', status: response.statusCode, text: await response.body.text() };
   } catch (err) {
-    return timeout.signal.aborted ? { kind: 'ambiguous', reason: 'network_timeout' } : classifyHttpError(err);
+    if (timeout.signal.aborted) return { kind: 'ambiguous', reason: 'network_timeout' };
+    // Headers came back: the provider had the request, whatever broke while its body was read.
+    return answered ? { kind: 'ambiguous', reason: 'network_body' } : classifyHttpError(err);
   } finally {
     clearTimeout(timer);
   }

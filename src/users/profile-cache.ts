@@ -23,7 +23,9 @@ export interface Profile {
 const PROFILE_TTL_MS = 60_000;
 /** Longer than a profile load (two primary-key reads) takes. */
 const RELOAD_WINDOW_MS = 1_000;
-const key = (userId: string) => `profile:${userId}`;
+// `v2`: stored as plain JSON (src/infra/cache.ts); Keyv's default format before used other keys, so during a
+// rolling deploy old and new instances never read each other's entries.
+const key = (userId: string) => `profile:v2:${userId}`;
 
 /** The Redis copy of each profile. Every write to a user or its identities ends in `invalidate`. */
 @Injectable()

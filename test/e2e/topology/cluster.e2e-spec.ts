@@ -71,7 +71,7 @@ describeCluster('accounts, the profile cache and sessions on a Redis Cluster', (
 
     const me = await call('GET', '/v1/users/me', undefined, { token });
     expect(me.status).toBe(200);
-    const cacheKey = `cache:profile:${me.body.data.id}`;
+    const cacheKey = `cache:profile:v2:${me.body.data.id}`;
     expect(await cluster().get(cacheKey)).toContain(me.body.data.username);
 
     const patched = await call('PATCH', '/v1/users/me', { nickname: '集群' }, { token });
