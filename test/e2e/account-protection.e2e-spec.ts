@@ -204,7 +204,7 @@ describe('step-up re-authentication', () => {
     expect(both.status).toBe(400);
     expect((await call('POST', '/v1/users/me/reauth', {}, { token: user.token })).status).toBe(400);
     await sql('UPDATE users SET phone = NULL WHERE id = $1', [user.id]);
-    await redis().del(`profile:${user.id}`);
+    await redis().del(`cache:profile:v2:${user.id}`);
     const noPhone = await call('POST', '/v1/users/me/reauth/sms', {}, { token: user.token });
     expect(noPhone.status).toBe(400);
     expect(noPhone.body).toMatchObject({ code: 10135, error: { reason: 'phone_missing' } });

@@ -105,7 +105,7 @@ describe('phone-verified account journey', () => {
       identities: [],
     });
     // The profile is now cached in Redis (read through on the next call).
-    expect(await redisKeys(`cache*profile:${me.body.data.id}`)).toHaveLength(1);
+    expect(await redisKeys(`cache:profile:v2:${me.body.data.id}`)).toHaveLength(1);
   });
 
   it('rotates refresh tokens, and a reused one revokes the whole session', async () => {
