@@ -12,6 +12,8 @@ const external = [
   '@electric-sql/pglite',
   '@electric-sql/pglite-socket',
   'msgpackr-extract',
+  // loaded on first use only (src/sms/provider-http.ts)
+  'undici',
   // optional peers that Nest, TypeORM, Bull Board and Fastify load only when installed
   '@nestjs/microservices',
   '@nestjs/microservices/*',

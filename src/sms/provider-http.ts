@@ -1,4 +1,4 @@
-import { request as undiciRequest } from 'undici';
+import type * as Undici from 'undici';
 
 /**
  * One HTTP attempt to an SMS provider, sorted by what we can prove about it (docs/providers/aliyun.md,
@@ -42,7 +42,8 @@ export async function attempt(request: HttpRequest, timeoutMs: number): Promise<
   let answered = false;
   try {
     const { method, headers, body } = request;
-    const response = await undiciRequest(request.url, { method, headers, body, signal: timeout.signal });
+    const { request: send } = await loadUndici();
+    const response = await send(request.url, { method, headers, body, signal: timeout.signal });
     answered = true;
     return { kind: 'answer', status: response.statusCode, text: await response.body.text() };
   } catch (err) {
@@ -53,6 +54,11 @@ export async function attempt(request: HttpRequest, timeoutMs: number): Promise<
     clearTimeout(timer);
   }
 }
+
+// Loaded on first use, outside the bundles (scripts/bundle.mjs): the API process sends no SMS itself (the worker
+// does), and undici's half a megabyte of code held ~6 MB of the API's idle RSS (docs/performance.md).
+let undici: Promise<typeof Undici> | undefined;
+const loadUndici = () => (undici ??= import('undici'));
 
 /** undici's errors carry the code themselves; `fetch` wraps them (`cause`). */
 export function classifyHttpError(err: unknown): HttpAttempt {
