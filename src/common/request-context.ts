@@ -9,21 +9,35 @@ export interface RequestMeta {
   signal?: AbortSignal;
 }
 
+/**
+ * One request's metadata. The client-gone signal is made on first read: most routes never read it, and a
+ * signal per request (or a getter defined per object) was several % of a cheap route's CPU and allocations
+ * (docs/performance.md).
+ */
+class ClientMeta implements RequestMeta {
+  private gone?: AbortSignal;
+
+  constructor(
+    readonly ip: string,
+    readonly userAgent: string | null,
+    private readonly res?: ServerResponse,
+  ) {}
+
+  get signal(): AbortSignal | undefined {
+    return (this.gone ??= this.res && clientGoneSignal(this.res));
+  }
+
+  set signal(signal: AbortSignal | undefined) {
+    this.gone = signal;
+  }
+}
+
 /** Client IP (from X-Forwarded-For only through trusted proxies, docs/abuse.md), user agent, client-gone signal. */
 export const ReqMeta = createParamDecorator((_: unknown, ctx: ExecutionContext): RequestMeta => {
   const request = ctx.switchToHttp().getRequest<FastifyRequest>();
   const reply = ctx.switchToHttp().getResponse<FastifyReply | undefined>();
   const ua = request.headers['user-agent'];
-  const meta: RequestMeta = { ip: request.ip, userAgent: typeof ua === 'string' ? ua.slice(0, 512) : null };
-  const res = reply?.raw;
-  if (!res) return meta;
-  // Made on first use: most routes never read it, and a signal per request was ~4 % of a cheap route.
-  let signal: AbortSignal | undefined;
-  return Object.defineProperty(meta, 'signal', {
-    enumerable: true,
-    configurable: true,
-    get: () => (signal ??= clientGoneSignal(res)),
-  });
+  return new ClientMeta(request.ip, typeof ua === 'string' ? ua.slice(0, 512) : null, reply?.raw);
 });
 
 /**
